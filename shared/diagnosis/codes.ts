@@ -1,0 +1,57 @@
+/**
+ * The failure and warning codes of DESIGN.md. They are a public contract: other tools parse them,
+ * so codes are only ever added, never renamed.
+ */
+export const PHASES = ['secret', 'token', 'connect', 'auth', 'folder', 'logout'] as const;
+export type Phase = (typeof PHASES)[number];
+/** `config` and `run` are phases of the whole run, not of one mailbox's check. */
+export type FailurePhase = Phase | 'config' | 'run';
+
+export const KINDS = ['config', 'credential', 'permission', 'network', 'timeout', 'throttled', 'protocol', 'internal'] as const;
+export type Kind = (typeof KINDS)[number];
+
+export const FAILURE_CODES = {
+  CONFIG_INVALID: 'config',
+  SECRET_NOT_FOUND: 'config',
+  SECRET_ACCESS_DENIED: 'permission',
+  SECRET_DISABLED: 'credential',
+  SECRET_SOURCE_UNREACHABLE: 'network',
+  TOKEN_INVALID_SECRET: 'credential',
+  TOKEN_SECRET_EXPIRED: 'credential',
+  TOKEN_APP_NOT_FOUND: 'config',
+  TOKEN_TENANT_NOT_FOUND: 'config',
+  TOKEN_INVALID_SCOPE: 'config',
+  TOKEN_INVALID_CERTIFICATE: 'credential',
+  TOKEN_REQUEST_FAILED: 'credential',
+  TOKEN_ENDPOINT_UNREACHABLE: 'network',
+  TOKEN_MISSING_ROLE: 'permission',
+  TOKEN_WRONG_AUDIENCE: 'config',
+  TOKEN_TENANT_MISMATCH: 'config',
+  IMAP_DNS: 'network',
+  IMAP_CONNECT_REFUSED: 'network',
+  IMAP_TLS: 'network',
+  IMAP_TIMEOUT: 'timeout',
+  IMAP_AUTH_FAILED: 'permission',
+  IMAP_NOT_CONNECTED: 'permission',
+  IMAP_CONNECTION_CLOSED: 'network',
+  IMAP_FOLDER_NOT_FOUND: 'config',
+  IMAP_THROTTLED: 'throttled',
+  IMAP_PROTOCOL: 'protocol',
+  CHECK_TIMEOUT: 'timeout',
+  INTERNAL: 'internal',
+} as const satisfies Record<string, Kind>;
+export type FailureCode = keyof typeof FAILURE_CODES;
+
+export const WARNING_CODES = [
+  'SECRET_EXPIRING',
+  'SECRET_EXPIRED_IN_VAULT',
+  'SECRET_NO_EXPIRY',
+  'CREDENTIAL_EXPIRING',
+  'EXCESS_PERMISSIONS',
+  'MAILBOX_BACKLOG',
+  'SLOW_CHECK',
+] as const;
+export type WarningCode = (typeof WARNING_CODES)[number];
+
+/** The one role IMAP needs; anything beyond it is EXCESS_PERMISSIONS. */
+export const IMAP_ROLE = 'IMAP.AccessAsApp';

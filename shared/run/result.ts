@@ -1,0 +1,70 @@
+/**
+ * The result contract of DESIGN.md (stable: other tools parse it). Every phase key is always
+ * present, null when the phase was not reached.
+ */
+import type { FailureCode, FailurePhase, Kind, Phase, WarningCode } from '../diagnosis/codes';
+
+export type Status = 'ok' | 'degraded' | 'failed';
+
+export interface Failure {
+  code: FailureCode;
+  phase: FailurePhase;
+  kind: Kind;
+  message: string;
+  remedy: string;
+}
+
+export interface Warning {
+  code: WarningCode;
+  message: string;
+  remedy?: string;
+  [data: string]: unknown;
+}
+
+export type PhaseTimings = Record<Phase, number | null>;
+
+export interface FolderStatus {
+  name: string;
+  messages: number;
+  unseen: number;
+  oldestUnseenMinutes?: number;
+}
+
+/** Non-secret facts read from the access token's claims. */
+export interface TokenFacts {
+  appId: string | null;
+  tenantId: string | null;
+  objectId: string | null;
+  roles: string[];
+  audience: string | null;
+  expiresOn: string | null;
+}
+
+export interface CheckResult {
+  mailbox: string;
+  address: string;
+  app: string;
+  status: Status;
+  failure?: Failure;
+  warnings: Warning[];
+  phases: PhaseTimings;
+  folder: FolderStatus | null;
+  token: TokenFacts | null;
+  checkedAt: string;
+  durationMs: number;
+}
+
+export interface RunCounts {
+  total: number;
+  ok: number;
+  degraded: number;
+  failed: number;
+}
+
+export interface RunReport {
+  startedAt: string;
+  durationMs: number;
+  status: Status;
+  counts: RunCounts;
+  results: CheckResult[];
+}

@@ -1,0 +1,87 @@
+/**
+ * A simulated tenant declared as data: the Entra app registrations, the Key Vault, the Exchange
+ * Online state (service principals, FullAccess grants, mailboxes) and the faults to inject.
+ * The simulator's servers read this object on every request, so a test may change it while the
+ * tenant runs (revoke a grant, disable a secret) without restarting anything.
+ */
+
+/** How the Entra token endpoint treats one app's client-credentials request. */
+export type TokenFault =
+  | 'server-error' // 503 with an AADSTS body, every time
+  | 'hang' // accept the request and never answer
+  | 'wrong-audience' // issue a Microsoft Graph token instead of an Exchange one
+  | 'wrong-tenant' // issue a token whose tid is another tenant
+  | 'invalid-scope' // answer AADSTS70011 (invalid scope)
+  | 'invalid-certificate'; // answer AADSTS700027
+
+export interface SimApp {
+  /** Application (client) id. */
+  clientId: string;
+  /** Directory (tenant) id the app is registered in. */
+  tenantId: string;
+  displayName: string;
+  /** The client secret's value; a request with any other value gets AADSTS7000215. */
+  secret: string;
+  /** The secret passed its endDateTime: AADSTS7000222. */
+  secretExpired?: boolean;
+  /** Object id of the app's Enterprise application (service principal): the token's `oid`. */
+  servicePrincipalObjectId: string;
+  /** Application permissions of Office 365 Exchange Online with admin consent ([] = no consent). */
+  roles: string[];
+  tokenFault?: TokenFault;
+}
+
+export interface SimVaultSecret {
+  name: string;
+  value: string;
+  enabled?: boolean; // default true
+  /** Key Vault `exp` attribute; omitted = the secret never expires. */
+  expiresOn?: Date;
+  /** Answer 403 to this secret (the reading identity lacks *Key Vault Secrets User*). */
+  accessDenied?: boolean;
+}
+
+export interface SimFolder {
+  name: string;
+  /** One entry per message, oldest first. */
+  messages: { seen: boolean; receivedMinutesAgo: number }[];
+}
+
+/** How the Exchange-rules IMAP server misbehaves for one mailbox. */
+export type ImapFault =
+  | 'hang-greeting' // accept TCP+TLS, never send the greeting
+  | 'hang-after-auth' // authenticate, then never answer the next command
+  | 'close-after-auth' // authenticate, then drop the connection
+  | 'throttle' // answer the folder command with Exchange's throttling reply
+  | 'garbage'; // answer with a line that is not IMAP
+
+export interface SimMailbox {
+  address: string;
+  /** Set-CASMailbox -ImapEnabled; default true. */
+  imapEnabled?: boolean;
+  /** Object ids (service principals) holding FullAccess on this mailbox (Add-MailboxPermission). */
+  fullAccess: string[];
+  folders: SimFolder[];
+  fault?: ImapFault;
+}
+
+export interface SimExchange {
+  /** Service principals registered in Exchange with New-ServicePrincipal (by object id). */
+  servicePrincipals: { appId: string; objectId: string; displayName?: string }[];
+  mailboxes: SimMailbox[];
+}
+
+export interface Scenario {
+  /** Tenants that exist in the directory; a token request to another gets AADSTS90002. */
+  tenants: string[];
+  apps: SimApp[];
+  vault: { secrets: SimVaultSecret[] };
+  exchange: SimExchange;
+  /** The identity the monitor reads Key Vault with (managed identity / service principal). */
+  monitorIdentity: { clientId: string; tenantId: string; objectId: string; secret: string };
+}
+
+/** The IMAP resource a token must be issued for (its `aud`). */
+export const EXCHANGE_RESOURCE = 'https://outlook.office365.com';
+export const GRAPH_RESOURCE = 'https://graph.microsoft.com';
+export const VAULT_RESOURCE = 'https://vault.azure.net';

@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+/*
+ * Runs jest with the simulated tenant's CA trusted the standard way. Node reads
+ * NODE_EXTRA_CA_CERTS only when a process starts, so the CA is made here, before jest and its
+ * workers start, and handed down through the environment. Nothing switches TLS verification off.
+ * Expects `npm run build` to have run (npm test does it): the CA code is the simulator's own.
+ */
+'use strict';
+const { spawnSync } = require('node:child_process');
+const { mkdtempSync, rmSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+const { loadOrCreateCa, caPaths } = require('../dist/sim/ca.js');
+
+const dir = mkdtempSync(join(tmpdir(), 'mailbox-health-test-ca-'));
+loadOrCreateCa(dir);
+const env = { ...process.env, SIM_CA_DIR: dir, NODE_EXTRA_CA_CERTS: caPaths(dir).cert };
+const jest = require.resolve('jest/bin/jest');
+const result = spawnSync(process.execPath, [jest, ...process.argv.slice(2)], { stdio: 'inherit', env });
+rmSync(dir, { recursive: true, force: true });
+process.exit(result.status ?? 1);
