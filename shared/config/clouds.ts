@@ -1,0 +1,46 @@
+/**
+ * The national clouds. Authority metadata is built from the host and tenant (see
+ * token/authority.ts), never discovered: no round trip to the authority before the token request.
+ */
+export interface CloudEndpoints {
+  name: string;
+  /** Entra ID authority host, e.g. https://login.microsoftonline.com */
+  authorityHost: string;
+  /** The resource an IMAP token is issued for; the scope is `<imapResource>/.default`. */
+  imapResource: string;
+  /** The IMAP server mailboxes use unless the config says otherwise. */
+  imapHost: string;
+}
+
+export const CLOUDS = {
+  public: {
+    name: 'public',
+    authorityHost: 'https://login.microsoftonline.com',
+    imapResource: 'https://outlook.office365.com',
+    imapHost: 'outlook.office365.com',
+  },
+  // GCC High / DoD tenants (Office 365 US Government).
+  usgov: {
+    name: 'usgov',
+    authorityHost: 'https://login.microsoftonline.us',
+    imapResource: 'https://outlook.office365.us',
+    imapHost: 'outlook.office365.us',
+  },
+  // Office 365 operated by 21Vianet.
+  china: {
+    name: 'china',
+    authorityHost: 'https://login.chinacloudapi.cn',
+    imapResource: 'https://partner.outlook.cn',
+    imapHost: 'partner.outlook.cn',
+  },
+} as const satisfies Record<string, CloudEndpoints>;
+
+export type CloudName = keyof typeof CLOUDS;
+
+/** The Key Vault DNS suffixes whose challenge resource the SDK may keep verifying. */
+export const KEY_VAULT_DOMAINS = ['.vault.azure.net', '.vault.usgovcloudapi.net', '.vault.azure.cn'];
+
+export function isKeyVaultDomain(vaultUrl: string): boolean {
+  const host = new URL(vaultUrl).hostname.toLowerCase();
+  return KEY_VAULT_DOMAINS.some((suffix) => host.endsWith(suffix));
+}

@@ -1,0 +1,50 @@
+/**
+ * Reads a client secret from Key Vault with the standard Azure credential chain (managed
+ * identity on Functions, environment credentials, developer login), against the cloud's
+ * authority host without instance discovery.
+ */
+import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
+import { SecretClient } from '@azure/keyvault-secrets';
+import { isKeyVaultDomain } from '../config/clouds';
+import { classifyKeyVaultError } from '../diagnosis/classify-keyvault';
+import type { ReadSecret } from './secret';
+
+export interface VaultAccess {
+  authorityHost: string;
+  timeoutMs: number;
+  /** Tests and hosts may hand in their own credential; otherwise DefaultAzureCredential. */
+  credential?: TokenCredential;
+}
+
+const credentials = new Map<string, TokenCredential>();
+
+function credentialFor(access: VaultAccess): TokenCredential {
+  if (access.credential) return access.credential;
+  let credential = credentials.get(access.authorityHost);
+  if (!credential) {
+    credential = new DefaultAzureCredential({ authorityHost: access.authorityHost, disableInstanceDiscovery: true });
+    credentials.set(access.authorityHost, credential);
+  }
+  return credential;
+}
+
+export async function readKeyVaultSecret(vaultUrl: string, name: string, version: string | undefined, access: VaultAccess): Promise<ReadSecret> {
+  const where = `secret ${name} in ${vaultUrl}`;
+  const client = new SecretClient(vaultUrl, credentialFor(access), {
+    // The challenge's resource is checked against the vault's domain; a vault behind another
+    // name (the simulator, a private endpoint alias) cannot pass that check (FACTS.md).
+    disableChallengeResourceVerification: !isKeyVaultDomain(vaultUrl),
+    // One quick retry: the run has a deadline, and the default (4 tries, ~6 s) eats it.
+    retryOptions: { maxRetries: 1, retryDelayInMs: 200, maxRetryDelayInMs: 1000 },
+  });
+  try {
+    const secret = await client.getSecret(name, { version, abortSignal: AbortSignal.timeout(access.timeoutMs) });
+    if (secret.properties.enabled === false) throw Object.assign(new Error('secret is disabled'), { statusCode: 403 });
+    if (secret.value === undefined || secret.value === '') {
+      throw Object.assign(new Error('secret has no value'), { statusCode: 404, code: 'SecretNotFound' });
+    }
+    return { value: secret.value, expiresOn: secret.properties.expiresOn ?? null };
+  } catch (error) {
+    throw classifyKeyVaultError(error, where);
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * MSAL's errors → token-phase failures. MSAL surfaces Entra's refusals as ServerError with
+ * `errorNo` = the AADSTS number (FACTS.md); network failures arrive wrapped, so the network
+ * client's own record of the socket error is consulted.
+ */
+import { CheckFailure } from './check-failure';
+import type { FailureCode } from './codes';
+import { errorCode } from './network-errors';
+import type { TokenNetworkError } from '../token/network-client';
+
+const BY_AADSTS: Record<number, FailureCode> = {
+  7000215: 'TOKEN_INVALID_SECRET',
+  7000222: 'TOKEN_SECRET_EXPIRED',
+  700016: 'TOKEN_APP_NOT_FOUND',
+  90002: 'TOKEN_TENANT_NOT_FOUND',
+  1002012: 'TOKEN_INVALID_SCOPE',
+  70011: 'TOKEN_INVALID_SCOPE',
+  700027: 'TOKEN_INVALID_CERTIFICATE',
+};
+
+interface MsalLikeError {
+  errorCode?: string;
+  errorNo?: string | number;
+  errorMessage?: string;
+  status?: number;
+  message?: string;
+}
+
+function aadstsOf(error: MsalLikeError): number | undefined {
+  const fromField = Number(error.errorNo);
+  if (Number.isInteger(fromField) && fromField > 0) return fromField;
+  const match = /AADSTS(\d+)/.exec(`${error.errorMessage ?? ''} ${error.message ?? ''}`);
+  return match ? Number(match[1]) : undefined;
+}
+
+/** The first line of Entra's description, without the trace and correlation ids that follow it. */
+function describe(error: MsalLikeError): string {
+  const text = (error.errorMessage || error.message || 'token request failed').split(/\r?\n| Trace ID:/)[0] ?? '';
+  return text.trim();
+}
+
+export function classifyTokenError(thrown: unknown, network: TokenNetworkError | undefined): CheckFailure {
+  if (thrown instanceof CheckFailure) return thrown;
+  const error = (thrown ?? {}) as MsalLikeError;
+  const aadsts = aadstsOf(error);
+  if (aadsts !== undefined) {
+    const code = BY_AADSTS[aadsts] ?? 'TOKEN_REQUEST_FAILED';
+    return new CheckFailure(code, 'token', describe(error), { aadsts, errorCode: error.errorCode }, { cause: thrown });
+  }
+  if (network || (error.status !== undefined && error.status >= 500) || error.errorCode === 'network_error') {
+    const why = network ? `${network.message} (${network.code})` : `HTTP ${error.status ?? '?'}: ${describe(error)}`;
+    return new CheckFailure('TOKEN_ENDPOINT_UNREACHABLE', 'token', `Entra ID did not answer the token request: ${why}`, { errorCode: network?.code ?? errorCode(thrown) }, { cause: thrown });
+  }
+  if (error.errorCode && /^[a-z_]+$/.test(error.errorCode)) {
+    return new CheckFailure('TOKEN_REQUEST_FAILED', 'token', `${error.errorCode}: ${describe(error)}`, { errorCode: error.errorCode }, { cause: thrown });
+  }
+  throw thrown;
+}

@@ -1,0 +1,19 @@
+/**
+ * Last line of defence: whatever text leaves the engine (messages, remedies) is scrubbed of the
+ * secret values and tokens the run handled, in case an SDK ever echoes one into an error.
+ */
+export class Redactor {
+  private readonly values = new Set<string>();
+
+  add(value: string | undefined): void {
+    // Short values would blank out ordinary words; real secrets and tokens are long.
+    if (value && value.length >= 8) this.values.add(value);
+  }
+
+  scrub(text: string): string {
+    let out = text;
+    for (const value of this.values) if (out.includes(value)) out = out.split(value).join('[redacted]');
+    // Anything shaped like a JWT, even one this run did not issue.
+    return out.replace(/eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]*/g, '[redacted-token]');
+  }
+}

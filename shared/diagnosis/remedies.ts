@@ -1,0 +1,124 @@
+/**
+ * The remedy for each code: the portal step or the command an admin can paste, filled in with
+ * this mailbox's values. Keep each one actionable on its own: the admin reading it at 3 a.m.
+ * should not need the README.
+ */
+import type { FailureCode, WarningCode } from './codes';
+import { vaultName, type RemedyContext } from './remedy-context';
+
+/** Office 365 Exchange Online's application id: the API that owns IMAP.AccessAsApp. */
+export const EXCHANGE_APP_ID = '00000002-0000-0ff1-ce00-000000000000';
+
+const storeNewSecret = (c: RemedyContext): string =>
+  'secret' in c && 'vaultUrl' in c.secret
+    ? `az keyvault secret set --vault-name ${vaultName(c.secret.vaultUrl)} --name ${c.secret.name} --value "<the new secret's Value>" --expires <its expiry, e.g. 2027-11-27T00:00:00Z>`
+    : `set ${(c.secret as { env: string }).env} to the new secret's Value in the monitor's environment`;
+
+const newSecret = (c: RemedyContext): string =>
+  `Create a new client secret and store its Value (not its Secret ID): ` +
+  `az ad app credential reset --id ${c.clientId} --append --display-name mailbox-health --years 1 --query password -o tsv; then ${storeNewSecret(c)}`;
+
+const exchangeIdentity = (c: RemedyContext): string => {
+  const oid = c.objectId ?? '<Enterprise application object id: az ad sp show --id ' + c.clientId + ' --query id -o tsv>';
+  return (
+    `In Exchange Online PowerShell (Connect-ExchangeOnline): ` +
+    `Get-ServicePrincipal | Where-Object AppId -eq '${c.clientId}' | Format-List AppId,ObjectId,DisplayName ` +
+    `(ObjectId must be ${oid}, the token's oid; if missing or different: ` +
+    `New-ServicePrincipal -AppId ${c.clientId} -ObjectId ${oid} -DisplayName '${c.appName}'); ` +
+    `then Add-MailboxPermission -Identity '${c.address}' -User ${oid} -AccessRights FullAccess. ` +
+    `Check the address too: ${c.address} must be the mailbox's primary SMTP address.`
+  );
+};
+
+const grantImapRole = (c: RemedyContext): string =>
+  `Entra admin center > App registrations > ${c.clientId} > API permissions > Add a permission > APIs my organization uses > ` +
+  `Office 365 Exchange Online > Application permissions > IMAP.AccessAsApp, then Grant admin consent. Or: ` +
+  `az ad app permission add --id ${c.clientId} --api ${EXCHANGE_APP_ID} --api-permissions "$(az ad sp show --id ${EXCHANGE_APP_ID} --query "appRoles[?value=='IMAP.AccessAsApp'].id" -o tsv)=Role" && ` +
+  `az ad app permission admin-consent --id ${c.clientId}`;
+
+const secretWhere = (c: RemedyContext): string =>
+  'vaultUrl' in c.secret ? `secret ${c.secret.name} in ${c.secret.vaultUrl}` : `environment variable ${c.secret.env}`;
+
+export function failureRemedy(code: FailureCode, c: RemedyContext): string {
+  const vault = 'vaultUrl' in c.secret ? vaultName(c.secret.vaultUrl) : '';
+  switch (code) {
+    case 'CONFIG_INVALID':
+      return 'Fix the listed fields, then run: npx mailbox-health validate --config <file>';
+    case 'SECRET_NOT_FOUND':
+      return 'vaultUrl' in c.secret
+        ? `The vault has no secret ${c.secret.name}. Check credential.keyVaultSecret of app ${c.appId}, or store it: ${storeNewSecret(c)}`
+        : `Set the environment variable ${c.secret.env} to the client secret Value of app ${c.clientId} before running the check.`;
+    case 'SECRET_ACCESS_DENIED':
+      return `Give the monitor's identity read access to the secret: az role assignment create --role "Key Vault Secrets User" --assignee <the Function App's principal id: az functionapp identity show -n <function app> -g <group> --query principalId -o tsv> --scope "$(az keyvault show --name ${vault} --query id -o tsv)/secrets/${'vaultUrl' in c.secret ? c.secret.name : ''}" (vaults using access policies: az keyvault set-policy --name ${vault} --object-id <principal id> --secret-permissions get)`;
+    case 'SECRET_DISABLED':
+      return `az keyvault secret set-attributes --vault-name ${vault} --name ${'vaultUrl' in c.secret ? c.secret.name : ''} --enabled true (or store a new version: ${storeNewSecret(c)})`;
+    case 'SECRET_SOURCE_UNREACHABLE':
+      return `The vault did not answer. Check the URL (az keyvault show --name ${vault} --query properties.vaultUri -o tsv), its firewall (az keyvault network-rule list --name ${vault}) and DNS/private endpoint from the Function App's network.`;
+    case 'TOKEN_INVALID_SECRET':
+      return `Entra rejected the client secret of app ${c.clientId} (AADSTS7000215) — often the secret's ID was stored instead of its Value. ${newSecret(c)}`;
+    case 'TOKEN_SECRET_EXPIRED':
+      return `The client secret of app ${c.clientId} has expired (AADSTS7000222). ${newSecret(c)}`;
+    case 'TOKEN_APP_NOT_FOUND':
+      return `No app ${c.clientId} in tenant ${c.tenantId} (AADSTS700016). Check clientId/tenantId of app ${c.appId}: az ad app show --id ${c.clientId} --query "{appId:appId,name:displayName}"; a deleted app can be restored from Entra admin center > App registrations > Deleted applications.`;
+    case 'TOKEN_TENANT_NOT_FOUND':
+      return `Tenant ${c.tenantId} does not exist in ${c.authorityHost} (AADSTS90002). Check tenantId of app ${c.appId} (az account show --query tenantId -o tsv) and the cloud setting (public, usgov, china).`;
+    case 'TOKEN_INVALID_SCOPE':
+      return `Entra refused the scope ${c.imapResource}/.default (AADSTS${c.aadsts ?? ''}). Check the cloud setting: the IMAP resource must be https://outlook.office365.com (public), https://outlook.office365.us (usgov) or https://partner.outlook.cn (china).`;
+    case 'TOKEN_INVALID_CERTIFICATE':
+      return `Entra rejected the certificate assertion of app ${c.clientId} (AADSTS700027). Upload the current certificate: az ad app credential reset --id ${c.clientId} --cert @<certificate.pem> --append`;
+    case 'TOKEN_REQUEST_FAILED':
+      return `Entra refused the token request${c.aadsts ? ` with AADSTS${c.aadsts}` : ''}: look the code up at https://login.microsoftonline.com/error?code=${c.aadsts ?? ''} and check app ${c.clientId} in tenant ${c.tenantId}.`;
+    case 'TOKEN_ENDPOINT_UNREACHABLE':
+      return `Entra ID (${c.authorityHost}) did not answer. Check outbound HTTPS from the monitor: curl -sS ${c.authorityHost}/${c.tenantId}/v2.0/.well-known/openid-configuration, and https://status.azure.com for an incident.`;
+    case 'TOKEN_MISSING_ROLE':
+      return `The token of app ${c.clientId} has no IMAP.AccessAsApp role (roles: ${c.roles?.length ? c.roles.join(', ') : 'none'}): admin consent is missing. ${grantImapRole(c)}`;
+    case 'TOKEN_WRONG_AUDIENCE':
+      return `The token is for ${c.audience ?? 'another resource'}, not ${c.imapResource}. Set cloud.imapResource to ${c.imapResource} (scope ${c.imapResource}/.default): a Microsoft Graph token cannot open IMAP.`;
+    case 'TOKEN_TENANT_MISMATCH':
+      return `The token was issued by tenant ${c.tokenTenantId ?? '?'}, not the configured ${c.tenantId}. Set tenantId of app ${c.appId} to the tenant that holds ${c.address}.`;
+    case 'IMAP_DNS':
+      return `The host ${c.host} does not resolve. Check mailboxes[${c.mailboxId}].host / defaults.host (Exchange Online: outlook.office365.com): Resolve-DnsName ${c.host}`;
+    case 'IMAP_CONNECT_REFUSED':
+      return `Nothing accepted a connection on ${c.host}:${c.port}. Check the port (993 for IMAPS) and outbound firewall: Test-NetConnection ${c.host} -Port ${c.port}`;
+    case 'IMAP_TLS':
+      return `TLS to ${c.host}:${c.port} failed${c.serverResponse ? ` (${c.serverResponse})` : ''}. Check the host name matches the certificate, that ${c.port} is an implicit-TLS port (993), and that no proxy intercepts TLS; for a private CA set NODE_EXTRA_CA_CERTS, never turn verification off.`;
+    case 'IMAP_TIMEOUT':
+      return `${c.host}:${c.port} stopped answering. Check reachability (Test-NetConnection ${c.host} -Port ${c.port}) and Exchange Online service health in the Microsoft 365 admin center.`;
+    case 'IMAP_AUTH_FAILED':
+      return `Exchange refused the XOAUTH2 login of ${c.address}. ${exchangeIdentity(c)}`;
+    case 'IMAP_NOT_CONNECTED':
+      return `Exchange accepted the login but will not open ${c.address}: IMAP is disabled for it or the permission is missing. Set-CASMailbox -Identity '${c.address}' -ImapEnabled $true; check Get-CASMailbox -Identity '${c.address}' | Format-List ImapEnabled and Get-MailboxPermission -Identity '${c.address}' -User ${c.objectId ?? '<token oid>'}`;
+    case 'IMAP_CONNECTION_CLOSED':
+      return `${c.host} closed the connection during the check of ${c.address}. If it repeats, check Get-CASMailbox -Identity '${c.address}' and Exchange Online service health.`;
+    case 'IMAP_FOLDER_NOT_FOUND':
+      return `${c.address} has no folder "${c.folder}". Fix mailboxes[${c.mailboxId}].folder, or list the folders: Get-MailboxFolderStatistics -Identity '${c.address}' | Select-Object Name,FolderPath`;
+    case 'IMAP_THROTTLED':
+      return `Exchange is throttling ${c.address}. Lower "concurrency" or check less often; check which other clients use this app (${c.clientId}) at the same time.`;
+    case 'IMAP_PROTOCOL':
+      return `${c.host} answered something unexpected${c.serverResponse ? `: ${c.serverResponse}` : ''}. Check the host and port point at Exchange Online IMAP (outlook.office365.com:993).`;
+    case 'CHECK_TIMEOUT':
+      return `The check of ${c.address} ran out of its time budget. See the phase timings for the slow step, or raise timeouts.checkMs.`;
+    case 'INTERNAL':
+      return 'A bug in the monitor, not a mailbox problem: report it with this message and the run report.';
+  }
+}
+
+export function warningRemedy(code: WarningCode, c: RemedyContext): string | undefined {
+  switch (code) {
+    case 'SECRET_EXPIRING':
+    case 'SECRET_EXPIRED_IN_VAULT':
+      return `Rotate before mail stops: ${newSecret(c)}`;
+    case 'SECRET_NO_EXPIRY':
+      return 'vaultUrl' in c.secret
+        ? `Record the Entra secret's end date on the vault secret so it can be warned about: az keyvault secret set-attributes --vault-name ${vaultName(c.secret.vaultUrl)} --name ${c.secret.name} --expires "$(az ad app credential list --id ${c.clientId} --query "max([].endDateTime)" -o tsv)"`
+        : undefined;
+    case 'CREDENTIAL_EXPIRING':
+      return `Rotate before mail stops: ${newSecret(c)}`;
+    case 'EXCESS_PERMISSIONS':
+      return `IMAP needs only IMAP.AccessAsApp. Remove the others from app ${c.clientId}: Entra admin center > App registrations > ${c.clientId} > API permissions > remove ${(c.roles ?? []).filter((r) => r !== 'IMAP.AccessAsApp').join(', ')} > Grant admin consent (full_access_as_app opens every mailbox in the tenant).`;
+    case 'MAILBOX_BACKLOG':
+      return `Mail is piling up unread in ${c.address}/${c.folder}: the importing application has stopped consuming it. Check its import job and its log for this mailbox.`;
+    case 'SLOW_CHECK':
+      return 'See the phase timings for the slow step.';
+  }
+}

@@ -1,0 +1,27 @@
+/** The concrete values a remedy is filled in with: this mailbox, its app, its secret, the token. */
+export interface RemedyContext {
+  mailboxId: string;
+  address: string;
+  host: string;
+  port: number;
+  folder: string;
+  appId: string;
+  clientId: string;
+  tenantId: string;
+  appName: string;
+  imapResource: string;
+  authorityHost: string;
+  /** Where the client secret lives: a vault secret or an environment variable. */
+  secret: { vaultUrl: string; name: string } | { env: string };
+  /** From the token, when one was obtained. */
+  objectId?: string;
+  roles?: string[];
+  audience?: string;
+  tokenTenantId?: string;
+  aadsts?: number;
+  serverResponse?: string;
+}
+
+export function vaultName(vaultUrl: string): string {
+  return new URL(vaultUrl).hostname.split('.')[0] ?? vaultUrl;
+}

@@ -1,0 +1,53 @@
+/**
+ * The warnings: the mailbox works, but something will break it (an expiring secret) or shows it
+ * is not being consumed (backlog), or the app may do far more than IMAP needs.
+ */
+import type { WarningCode } from './codes';
+import type { RemedyContext } from './remedy-context';
+import { warningRemedy } from './remedies';
+import type { FolderStatus, Warning } from '../run/result';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+function warning(code: WarningCode, message: string, context: RemedyContext, data: Record<string, unknown> = {}): Warning {
+  const remedy = warningRemedy(code, context);
+  return { code, message, ...(remedy ? { remedy } : {}), ...data };
+}
+
+/** Key Vault's `expiresOn`: undefined for an env secret (nothing to say), null for "never". */
+export function secretWarnings(expiresOn: Date | null | undefined, thresholdDays: number, context: RemedyContext, now = Date.now()): Warning[] {
+  if (expiresOn === undefined) return [];
+  if (expiresOn === null) {
+    return [warning('SECRET_NO_EXPIRY', 'the vault secret has no expiry date, so its expiry cannot be warned about', context)];
+  }
+  const daysLeft = Math.floor((expiresOn.getTime() - now) / DAY_MS);
+  const data = { expiresOn: expiresOn.toISOString(), daysLeft };
+  if (expiresOn.getTime() <= now) {
+    return [warning('SECRET_EXPIRED_IN_VAULT', `the vault secret expired on ${expiresOn.toISOString().slice(0, 10)}`, context, data)];
+  }
+  if (daysLeft < thresholdDays) {
+    return [warning('SECRET_EXPIRING', `the vault secret expires on ${expiresOn.toISOString().slice(0, 10)}, in ${daysLeft} day(s)`, context, data)];
+  }
+  return [];
+}
+
+export function permissionWarnings(extraRoles: string[], context: RemedyContext): Warning[] {
+  if (extraRoles.length === 0) return [];
+  return [warning('EXCESS_PERMISSIONS', `the app holds ${extraRoles.join(', ')} beyond IMAP.AccessAsApp`, context, { roles: extraRoles })];
+}
+
+export function backlogWarnings(folder: FolderStatus, limits: { unseen: number; oldestMinutes: number }, context: RemedyContext): Warning[] {
+  const tooMany = folder.unseen >= limits.unseen;
+  const tooOld = folder.oldestUnseenMinutes !== undefined && folder.oldestUnseenMinutes >= limits.oldestMinutes;
+  if (!tooMany && !tooOld) return [];
+  const reasons = [
+    tooMany ? `${folder.unseen} unseen (limit ${limits.unseen})` : undefined,
+    tooOld ? `oldest unseen ${folder.oldestUnseenMinutes} min old (limit ${limits.oldestMinutes})` : undefined,
+  ].filter(Boolean);
+  return [warning('MAILBOX_BACKLOG', `${folder.name}: ${reasons.join(', ')}`, context, { unseen: folder.unseen, oldestUnseenMinutes: folder.oldestUnseenMinutes })];
+}
+
+export function slowWarnings(durationMs: number, limitMs: number, context: RemedyContext): Warning[] {
+  if (durationMs < limitMs) return [];
+  return [warning('SLOW_CHECK', `the check took ${durationMs} ms (limit ${limitMs} ms)`, context, { durationMs })];
+}

@@ -1,0 +1,58 @@
+/**
+ * What the IMAP connection went through, read from imapflow's log stream (it has no events for
+ * "greeting received" or "authenticated"): where it was when it failed, the server's last words,
+ * and the last protocol error imapflow swallowed (STATUS answers `false` on some refusals).
+ * Only fields are read; nothing is kept that could hold the token (imapflow masks it anyway).
+ */
+export type ImapStage = 'connecting' | 'greeted' | 'authenticated';
+
+interface LogEntry {
+  src?: string;
+  msg?: string;
+  err?: unknown;
+}
+
+export class ImapSession {
+  stage: ImapStage = 'connecting';
+  greetedAt: number | undefined;
+  authenticatedAt: number | undefined;
+  lastServerLine: string | undefined;
+  lastError: unknown;
+  readonly commands: string[] = [];
+
+  constructor(private readonly now: () => number = () => performance.now()) {}
+
+  private observe(entry: unknown): void {
+    if (!entry || typeof entry !== 'object') return;
+    const { src, msg, err } = entry as LogEntry;
+    if (src === 's' && typeof msg === 'string') {
+      if (this.stage === 'connecting') {
+        this.stage = 'greeted';
+        this.greetedAt = this.now();
+      }
+      this.lastServerLine = msg.slice(0, 300);
+    } else if (src === 'c' && typeof msg === 'string') {
+      // "A2 AUTHENTICATE XOAUTH2 (* value hidden *)": keep the command name only.
+      const command = msg.split(' ')[1];
+      if (command) this.commands.push(command.toUpperCase());
+    } else if (src === 'auth' && msg === 'User authenticated') {
+      this.stage = 'authenticated';
+      this.authenticatedAt = this.now();
+    }
+    if (err) this.lastError = err;
+  }
+
+  /** The logger imapflow is given: server lines need debug, FETCH bodies (trace) are skipped. */
+  logger() {
+    const sink = (entry: unknown) => this.observe(entry);
+    return {
+      isLevelEnabled: (level: string) => level !== 'trace',
+      trace: () => undefined,
+      debug: sink,
+      info: sink,
+      warn: sink,
+      error: sink,
+      fatal: sink,
+    };
+  }
+}

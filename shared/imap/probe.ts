@@ -1,0 +1,106 @@
+/**
+ * The IMAP step: implicit TLS, SASL XOAUTH2 as the mailbox, STATUS of the folder and, when mail
+ * is unseen, the arrival time of the oldest unseen message; then LOGOUT. With imapflow that is
+ * ID, AUTHENTICATE, NAMESPACE, STATUS (+ EXAMINE, SEARCH UNSEEN, FETCH when unseen > 0), LOGOUT:
+ * COMPRESS, ENABLE and IDLE are switched off. The connection is always closed, also on failure.
+ */
+import { ImapFlow } from 'imapflow';
+import { classifyImapError, sessionPhase } from '../diagnosis/classify-imap';
+import type { Phase } from '../diagnosis/codes';
+import type { FolderStatus } from '../run/result';
+import { ImapSession } from './imap-session';
+
+export interface ImapTarget {
+  host: string;
+  port: number;
+  address: string;
+  folder: string;
+}
+
+export interface ImapProbeOptions {
+  connectMs: number;
+  commandMs: number;
+  signal: AbortSignal;
+  /** Records a phase's duration as soon as it is known (also for the phase that failed). */
+  mark: (phase: Phase, ms: number) => void;
+  now?: () => number;
+}
+
+export async function probeImap(target: ImapTarget, accessToken: string, options: ImapProbeOptions): Promise<FolderStatus> {
+  const now = options.now ?? (() => performance.now());
+  const session = new ImapSession(now);
+  const where = `${target.address} at ${target.host}:${target.port}`;
+  const client = new ImapFlow({
+    host: target.host,
+    port: target.port,
+    secure: true,
+    servername: /^[\d.]+$|:/.test(target.host) ? undefined : target.host,
+    auth: { user: target.address, accessToken },
+    logger: session.logger() as never,
+    connectionTimeout: options.connectMs,
+    greetingTimeout: options.connectMs,
+    socketTimeout: options.commandMs,
+    disableCompression: true,
+    disableAutoEnable: true,
+    disableAutoIdle: true,
+    clientInfo: { name: 'm365-mailbox-health' },
+  });
+  // imapflow also reports socket errors as events; the awaited call carries the same error.
+  client.on('error', () => undefined);
+  const onAbort = () => client.close();
+  options.signal.addEventListener('abort', onAbort, { once: true });
+
+  let phase: Phase = 'connect';
+  let started = now();
+  try {
+    try {
+      await client.connect();
+    } finally {
+      const end = now();
+      const greeted = session.greetedAt ?? (session.stage === 'connecting' ? end : started);
+      options.mark('connect', greeted - started);
+      if (session.stage !== 'connecting') options.mark('auth', end - greeted);
+    }
+    phase = 'folder';
+    started = now();
+    const folder = await readFolder(client, target.folder, session, where);
+    options.mark('folder', now() - started);
+    phase = 'logout';
+    started = now();
+    await client.logout();
+    options.mark('logout', now() - started);
+    return folder;
+  } catch (error) {
+    if (phase === 'folder' || phase === 'logout') options.mark(phase, now() - started);
+    const at = phase === 'connect' ? sessionPhase(session, 'connect') : phase;
+    throw classifyImapError(error, session, at, where);
+  } finally {
+    options.signal.removeEventListener('abort', onAbort);
+    // close() is idempotent and never throws; after LOGOUT it only releases the socket.
+    client.close();
+  }
+}
+
+async function readFolder(client: ImapFlow, folder: string, session: ImapSession, where: string): Promise<FolderStatus> {
+  const status = await client.status(folder, { messages: true, unseen: true });
+  // imapflow answers false for a refusal it does not map; the refusal itself went to the log.
+  if (!status) throw session.lastError ?? new Error(`${where}: STATUS ${folder} was refused`);
+  const result: FolderStatus = { name: folder, messages: status.messages ?? 0, unseen: status.unseen ?? 0 };
+  if (result.unseen > 0) {
+    const oldest = await oldestUnseen(client, folder);
+    if (oldest) result.oldestUnseenMinutes = Math.max(0, Math.floor((Date.now() - oldest.getTime()) / 60_000));
+  }
+  return result;
+}
+
+/** Arrival time of the first unseen message (lowest sequence number = earliest arrival). */
+async function oldestUnseen(client: ImapFlow, folder: string): Promise<Date | undefined> {
+  await client.mailboxOpen(folder, { readOnly: true });
+  const unseen = await client.search({ seen: false });
+  if (!unseen || unseen.length === 0) return undefined;
+  // reduce, not Math.min(...): a backlog of 100k messages would overflow the argument list.
+  const first = unseen.reduce((min, seq) => (seq < min ? seq : min), unseen[0]!);
+  const message = await client.fetchOne(String(first), { internalDate: true });
+  const date = message ? message.internalDate : undefined;
+  return date instanceof Date ? date : typeof date === 'string' ? new Date(date) : undefined;
+}

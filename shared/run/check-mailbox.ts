@@ -1,0 +1,144 @@
+/**
+ * One mailbox's check: secret → token → claims → IMAP, each timed, under one deadline. It never
+ * throws: every failure, including a bug in the monitor (INTERNAL), becomes the result's
+ * classified `failure`, so one mailbox never stops another's check.
+ */
+import { CheckFailure, ensureError } from '../diagnosis/check-failure';
+import { FAILURE_CODES, PHASES, type FailureCode, type FailurePhase, type Phase } from '../diagnosis/codes';
+import { Redactor } from '../diagnosis/redact';
+import { failureRemedy } from '../diagnosis/remedies';
+import { backlogWarnings, permissionWarnings, secretWarnings, slowWarnings } from '../diagnosis/warnings';
+import type { SecretReader } from '../credentials/secret-reader';
+import { probeImap } from '../imap/probe';
+import { checkClaims, decodeClaims, tokenFacts } from '../token/claims';
+import type { TokenProvider } from '../token/token-provider';
+import { DeadlineExceeded, deadlineSignal, race } from './deadline';
+import type { MailboxPlan, RunPlan } from './plan';
+import { remedyContext } from './remedy-context';
+import type { CheckResult, Failure, FolderStatus, PhaseTimings, TokenFacts, Warning } from './result';
+
+export interface CheckDeps {
+  secrets: SecretReader;
+  tokens: TokenProvider;
+  redactor: Redactor;
+  runSignal: AbortSignal;
+}
+
+const elapsed = (since: number) => Math.round(performance.now() - since);
+
+export async function checkMailbox(mailbox: MailboxPlan, run: RunPlan, deps: CheckDeps): Promise<CheckResult> {
+  const checkedAt = new Date().toISOString();
+  const started = performance.now();
+  const phases = Object.fromEntries(PHASES.map((p) => [p, null])) as PhaseTimings;
+  const warnings: Warning[] = [];
+  const context = remedyContext(mailbox, run.cloud);
+  let token: TokenFacts | null = null;
+  let folder: FolderStatus | null = null;
+  let failure: Failure | undefined;
+  let phase: Phase = 'secret';
+  let phaseStart = performance.now();
+  const { signal, dispose } = deadlineSignal(run.timeouts.checkMs, deps.runSignal);
+
+  try {
+    const secret = await race(deps.secrets.read(mailbox.app.secret), signal);
+    deps.redactor.add(secret.value);
+    phases.secret = elapsed(phaseStart);
+    warnings.push(...secretWarnings(secret.expiresOn, run.thresholds.secretExpiryDays, context));
+
+    phase = 'token';
+    phaseStart = performance.now();
+    const acquired = await race(
+      deps.tokens.get({
+        appId: mailbox.app.id,
+        tenantId: mailbox.app.tenantId,
+        clientId: mailbox.app.clientId,
+        secret: secret.value,
+        authorityHost: run.cloud.authorityHost,
+        scope: `${run.cloud.imapResource}/.default`,
+        timeoutMs: run.timeouts.tokenMs,
+      }),
+      signal,
+    );
+    deps.redactor.add(acquired.accessToken);
+    token = tokenFacts(decodeClaims(acquired.accessToken), acquired.expiresOn);
+    Object.assign(context, { objectId: token.objectId ?? undefined, roles: token.roles, audience: token.audience ?? undefined, tokenTenantId: token.tenantId ?? undefined });
+    const extraRoles = checkClaims(token, { tenantId: mailbox.app.tenantId, imapResource: run.cloud.imapResource });
+    phases.token = elapsed(phaseStart);
+    warnings.push(...permissionWarnings(extraRoles, context));
+
+    phase = 'connect';
+    folder = await race(
+      probeImap(mailbox, acquired.accessToken, {
+        connectMs: Math.min(run.timeouts.connectMs, run.timeouts.checkMs),
+        commandMs: run.timeouts.imapCommandMs,
+        signal,
+        mark: (step, ms) => {
+          phases[step] = Math.round(ms);
+          phase = step;
+        },
+      }),
+      signal,
+    );
+    warnings.push(...backlogWarnings(folder, { unseen: mailbox.backlogUnseen, oldestMinutes: mailbox.backlogOldestMinutes }, context));
+  } catch (thrown) {
+    if ((phase === 'secret' || phase === 'token') && phases[phase] === null) phases[phase] = elapsed(phaseStart);
+    const at = (PHASES.find((p) => phases[p] === null) ?? phase) as Phase;
+    failure = toFailure(thrown, signal, at, context, deps.redactor);
+  } finally {
+    dispose();
+  }
+
+  const durationMs = elapsed(started);
+  if (!failure) warnings.push(...slowWarnings(durationMs, run.thresholds.slowCheckMs, context));
+  for (const w of warnings) {
+    w.message = deps.redactor.scrub(w.message);
+    if (w.remedy) w.remedy = deps.redactor.scrub(w.remedy);
+  }
+  return {
+    mailbox: mailbox.id,
+    address: mailbox.address,
+    app: mailbox.app.id,
+    status: failure ? 'failed' : warnings.length > 0 ? 'degraded' : 'ok',
+    ...(failure ? { failure } : {}),
+    warnings,
+    phases,
+    folder,
+    token,
+    checkedAt,
+    durationMs,
+  };
+}
+
+function toFailure(thrown: unknown, signal: AbortSignal, at: Phase, context: Parameters<typeof failureRemedy>[1], redactor: Redactor): Failure {
+  let code: FailureCode;
+  let phase: FailurePhase;
+  let message: string;
+  if (signal.aborted && !(thrown instanceof CheckFailure && thrown.code !== 'IMAP_CONNECTION_CLOSED')) {
+    const reason = signal.reason instanceof DeadlineExceeded ? signal.reason.reason : 'check';
+    code = 'CHECK_TIMEOUT';
+    phase = at;
+    message = reason === 'run' ? `the run's deadline was reached during ${at}` : `the check's deadline was reached during ${at}`;
+  } else if (thrown instanceof CheckFailure) {
+    code = thrown.code;
+    phase = thrown.phase;
+    message = thrown.message;
+    if (thrown.detail.aadsts) context.aadsts = thrown.detail.aadsts;
+    if (thrown.detail.serverResponse) context.serverResponse = thrown.detail.serverResponse;
+    if (thrown.detail.roles) context.roles = thrown.detail.roles;
+    if (thrown.detail.audience) context.audience = thrown.detail.audience;
+    if (thrown.detail.tokenTenantId) context.tokenTenantId = thrown.detail.tokenTenantId;
+  } else {
+    const error = ensureError(thrown);
+    code = 'INTERNAL';
+    phase = at;
+    message = `${error.name}: ${error.message}`;
+  }
+  const failure: Failure = {
+    code,
+    phase,
+    kind: FAILURE_CODES[code],
+    message: redactor.scrub(message),
+    remedy: redactor.scrub(failureRemedy(code, context)),
+  };
+  return failure;
+}

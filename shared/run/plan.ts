@@ -1,0 +1,81 @@
+/**
+ * The plan: the validated config resolved into one fully specified check per mailbox (cloud
+ * endpoints, host/port/folder defaults, secret location, thresholds). Everything after the plan
+ * reads only the plan.
+ */
+import { CLOUDS, type CloudEndpoints } from '../config/clouds';
+import type { AppConfig, Config } from '../config/schema';
+import { secretLocation, type SecretLocation } from '../credentials/secret';
+
+export interface AppPlan {
+  id: string;
+  tenantId: string;
+  clientId: string;
+  displayName: string;
+  secret: SecretLocation;
+}
+
+export interface MailboxPlan {
+  id: string;
+  address: string;
+  host: string;
+  port: number;
+  folder: string;
+  app: AppPlan;
+  backlogUnseen: number;
+  backlogOldestMinutes: number;
+}
+
+export interface RunPlan {
+  cloud: CloudEndpoints;
+  mailboxes: MailboxPlan[];
+  thresholds: Config['thresholds'];
+  timeouts: Config['timeouts'];
+  concurrency: number;
+}
+
+export function resolveCloud(cloud: Config['cloud']): CloudEndpoints {
+  if (typeof cloud === 'string') return CLOUDS[cloud];
+  return {
+    name: 'custom',
+    authorityHost: cloud.authorityHost,
+    imapResource: cloud.imapResource,
+    imapHost: cloud.imapHost ?? new URL(cloud.imapResource).hostname,
+  };
+}
+
+function appPlan(app: AppConfig, config: Config): AppPlan {
+  return {
+    id: app.id,
+    tenantId: app.tenantId,
+    clientId: app.clientId,
+    displayName: app.displayName ?? app.id,
+    secret: secretLocation(app.credential, config.keyVaultUrl),
+  };
+}
+
+/** `only` narrows the run to some mailbox ids (the CLI's --mailbox); unknown ids are an error. */
+export function planRun(config: Config, only: string[] = []): RunPlan {
+  const cloud = resolveCloud(config.cloud);
+  const apps = new Map(config.apps.map((app) => [app.id, appPlan(app, config)]));
+  const known = new Set(config.mailboxes.map((m) => m.id));
+  const unknown = only.filter((id) => !known.has(id));
+  if (unknown.length > 0) throw new Error(`--mailbox ${unknown.join(', ')}: no such mailbox id in the config (known: ${[...known].join(', ')})`);
+  const selected = only.length > 0 ? config.mailboxes.filter((m) => only.includes(m.id)) : config.mailboxes;
+  return {
+    cloud,
+    thresholds: config.thresholds,
+    timeouts: config.timeouts,
+    concurrency: config.concurrency,
+    mailboxes: selected.map((mailbox) => ({
+      id: mailbox.id,
+      address: mailbox.address,
+      host: mailbox.host ?? config.defaults.host ?? cloud.imapHost,
+      port: mailbox.port ?? config.defaults.port,
+      folder: mailbox.folder ?? config.defaults.folder,
+      app: apps.get(mailbox.app)!,
+      backlogUnseen: mailbox.backlogUnseen ?? config.thresholds.backlogUnseen,
+      backlogOldestMinutes: mailbox.backlogOldestMinutes ?? config.thresholds.backlogOldestMinutes,
+    })),
+  };
+}

@@ -1,0 +1,20 @@
+import type { CloudEndpoints } from '../config/clouds';
+import type { RemedyContext } from '../diagnosis/remedy-context';
+import type { MailboxPlan } from './plan';
+
+export function remedyContext(plan: MailboxPlan, cloud: CloudEndpoints): RemedyContext {
+  return {
+    mailboxId: plan.id,
+    address: plan.address,
+    host: plan.host,
+    port: plan.port,
+    folder: plan.folder,
+    appId: plan.app.id,
+    clientId: plan.app.clientId,
+    tenantId: plan.app.tenantId,
+    appName: plan.app.displayName,
+    imapResource: cloud.imapResource,
+    authorityHost: cloud.authorityHost,
+    secret: 'env' in plan.app.secret ? { env: plan.app.secret.env } : { vaultUrl: plan.app.secret.vaultUrl, name: plan.app.secret.name },
+  };
+}

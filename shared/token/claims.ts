@@ -1,0 +1,56 @@
+/**
+ * The access token's claims, decoded and not trusted: Exchange validates the signature, the
+ * monitor only reads what explains a refusal (roles, audience, tenant, the service principal's
+ * object id that New-ServicePrincipal and Add-MailboxPermission need).
+ */
+import { CheckFailure } from '../diagnosis/check-failure';
+import { IMAP_ROLE } from '../diagnosis/codes';
+import { EXCHANGE_APP_ID } from '../diagnosis/remedies';
+import type { TokenFacts } from '../run/result';
+
+export function decodeClaims(accessToken: string): Record<string, unknown> {
+  const payload = accessToken.split('.')[1];
+  if (!payload) throw new CheckFailure('TOKEN_REQUEST_FAILED', 'token', 'the access token is not a JWT');
+  try {
+    const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    if (typeof claims !== 'object' || claims === null) throw new Error('not an object');
+    return claims as Record<string, unknown>;
+  } catch {
+    throw new CheckFailure('TOKEN_REQUEST_FAILED', 'token', 'the access token payload is not readable JSON');
+  }
+}
+
+const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+export function tokenFacts(claims: Record<string, unknown>, expiresOn: Date | null): TokenFacts {
+  const exp = typeof claims.exp === 'number' ? new Date(claims.exp * 1000) : expiresOn;
+  return {
+    appId: str(claims.appid) ?? str(claims.azp),
+    tenantId: str(claims.tid),
+    objectId: str(claims.oid),
+    roles: Array.isArray(claims.roles) ? claims.roles.filter((r): r is string => typeof r === 'string') : [],
+    audience: Array.isArray(claims.aud) ? (str(claims.aud[0]) ?? null) : str(claims.aud),
+    expiresOn: exp ? exp.toISOString() : null,
+  };
+}
+
+/** v1 tokens carry the resource URL as `aud`, v2 tokens the resource's app id. */
+function audienceMatches(audience: string | null, imapResource: string): boolean {
+  if (!audience) return false;
+  const normal = (value: string) => value.replace(/\/+$/, '').toLowerCase();
+  return normal(audience) === normal(imapResource) || audience === EXCHANGE_APP_ID;
+}
+
+/** Throws the token-phase failure the claims explain; returns the roles beyond IMAP's. */
+export function checkClaims(facts: TokenFacts, expected: { tenantId: string; imapResource: string }): string[] {
+  if (!audienceMatches(facts.audience, expected.imapResource)) {
+    throw new CheckFailure('TOKEN_WRONG_AUDIENCE', 'token', `the token's audience is ${facts.audience ?? 'missing'}, not ${expected.imapResource}`, { audience: facts.audience ?? undefined });
+  }
+  if (facts.tenantId?.toLowerCase() !== expected.tenantId.toLowerCase()) {
+    throw new CheckFailure('TOKEN_TENANT_MISMATCH', 'token', `the token was issued by tenant ${facts.tenantId ?? '(none)'}, not ${expected.tenantId}`, { tokenTenantId: facts.tenantId ?? undefined });
+  }
+  if (!facts.roles.includes(IMAP_ROLE)) {
+    throw new CheckFailure('TOKEN_MISSING_ROLE', 'token', `the token has no ${IMAP_ROLE} role (roles: ${facts.roles.length ? facts.roles.join(', ') : 'none'}): admin consent is missing`, { roles: facts.roles });
+  }
+  return facts.roles.filter((role) => role !== IMAP_ROLE);
+}
