@@ -46,7 +46,8 @@ function friendly(issue: z.core.$ZodIssue): string {
 
 /** Validates an already parsed value; `source` names it in the error (a file, an app setting). */
 export function parseConfig(value: unknown, source: string): Config {
-  const result = configSchema.safeParse(value);
+  // reportInput: the type of a wrong value makes a better message; the value itself is never printed.
+  const result = configSchema.safeParse(value, { reportInput: true });
   const problems = [...(result.success ? [] : problemsOf(result.error)), ...crossCheck(value)];
   if (problems.length > 0 || !result.success) throw new ConfigError(source, problems);
   return result.data;

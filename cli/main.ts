@@ -1,0 +1,68 @@
+/**
+ * The mailbox-health command. Entry points stay thin: they turn arguments into an engine call
+ * and its report into output and an exit code (0 ok, 1 degraded, 2 failed, 3 unknown).
+ */
+import { Command, Option } from 'commander';
+import { configJsonSchema } from '../shared/config/json-schema';
+import { writeComplete } from '../shared/report/json';
+import { checkCommand } from './check-command';
+import { demoCommand } from './demo-command';
+import { validateCommand } from './validate-command';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command('mailbox-health')
+    .description('Checks Microsoft 365 mailboxes read over IMAP with OAuth 2.0 app-only auth, and says what broke and how to fix it.')
+    .showHelpAfterError()
+    .exitOverride();
+  const configOption = new Option('-c, --config <file>', 'configuration JSON (default: the MAILBOX_HEALTH_CONFIG environment variable)');
+
+  program
+    .command('check')
+    .description('check every configured mailbox (or those named with --mailbox)')
+    .addOption(configOption)
+    .option('--json', 'print the report as JSON (the DESIGN.md result contract)')
+    .option('-m, --mailbox <id>', 'check only this mailbox id (repeatable)', collect)
+    .action(async (options) => setExit(await checkCommand(options)));
+
+  program
+    .command('validate')
+    .description('validate a configuration file and exit (0 valid, 3 invalid)')
+    .addOption(configOption)
+    .option('--json', 'print the result as JSON')
+    .action(async (options) => setExit(await validateCommand(options)));
+
+  program
+    .command('demo')
+    .description('run the check against a built-in simulated tenant with healthy and broken mailboxes')
+    .option('--json', 'print the report as JSON')
+    .action(async (options) => setExit(await demoCommand(options)));
+
+  program
+    .command('schema')
+    .description('print the configuration JSON Schema (for editors)')
+    .action(async () => {
+      await writeComplete(process.stdout, JSON.stringify(configJsonSchema(), null, 2) + '\n');
+      setExit(0);
+    });
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  let code = 0;
+  const program = buildProgram((c) => (code = c));
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    const commanderCode = (error as { code?: string }).code;
+    if (commanderCode === 'commander.helpDisplayed' || commanderCode === 'commander.version' || commanderCode === 'commander.help') code = 0;
+    else if (commanderCode?.startsWith('commander.')) code = 3;
+    else {
+      process.stderr.write(`mailbox-health: internal error: ${(error as Error).stack ?? String(error)}\n`);
+      code = 3;
+    }
+  }
+  // exitCode, not exit(): stdout may still be draining into a pipe.
+  process.exitCode = code;
+}

@@ -1,0 +1,46 @@
+/**
+ * The report for people: one line per mailbox, then what broke and the remedy to paste.
+ * Colour only when asked (the CLI asks on a TTY without NO_COLOR).
+ */
+import type { CheckResult, RunReport, Status } from '../run/result';
+
+const COLOURS: Record<Status | 'dim' | 'bold', [number, number]> = {
+  ok: [32, 39],
+  degraded: [33, 39],
+  failed: [31, 39],
+  dim: [2, 22],
+  bold: [1, 22],
+};
+
+export function renderTable(report: RunReport, colour = false): string {
+  const paint = (style: keyof typeof COLOURS, text: string) => (colour ? `\u001b[${COLOURS[style][0]}m${text}\u001b[${COLOURS[style][1]}m` : text);
+  const rows = report.results.map((r) => [r.mailbox, r.address, r.status.toUpperCase(), r.failure?.code ?? r.warnings.map((w) => w.code).join(','), r.failure?.phase ?? '', `${r.durationMs} ms`]);
+  const header = ['MAILBOX', 'ADDRESS', 'STATUS', 'CODE', 'PHASE', 'TIME'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd();
+  const out: string[] = [paint('bold', line(header))];
+  report.results.forEach((result, index) => {
+    const text = line(rows[index]!);
+    out.push(result.status === 'ok' ? text : paint(result.status, text));
+  });
+  const details = report.results.filter((r) => r.status !== 'ok').map((r) => detail(r, paint));
+  if (details.length > 0) out.push('', ...details);
+  const { counts } = report;
+  out.push('', `${counts.total} mailbox(es): ${counts.ok} ok, ${counts.degraded} degraded, ${counts.failed} failed in ${report.durationMs} ms`);
+  return out.join('\n') + '\n';
+}
+
+function detail(result: CheckResult, paint: (style: keyof typeof COLOURS, text: string) => string): string {
+  const lines = [paint(result.status, `${result.mailbox} <${result.address}> (app ${result.app})`)];
+  if (result.failure) {
+    const f = result.failure;
+    lines.push(`  ${paint('bold', f.code)} in ${f.phase} (${f.kind}): ${f.message}`);
+    lines.push(`  fix: ${f.remedy}`);
+  }
+  for (const w of result.warnings) {
+    lines.push(`  ${paint('bold', w.code)}: ${w.message}`);
+    if (w.remedy) lines.push(`  fix: ${w.remedy}`);
+  }
+  if (result.token?.objectId) lines.push(paint('dim', `  token: oid ${result.token.objectId}, roles ${result.token.roles.join(', ') || 'none'}, aud ${result.token.audience ?? '?'}`));
+  return lines.join('\n');
+}
