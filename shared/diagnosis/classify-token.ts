@@ -35,8 +35,11 @@ function aadstsOf(error: MsalLikeError): number | undefined {
 
 /** The first line of Entra's description, without the trace and correlation ids that follow it. */
 function describe(error: MsalLikeError): string {
-  const text = (error.errorMessage || error.message || 'token request failed').split(/\r?\n| Trace ID:/)[0] ?? '';
-  return text.trim();
+  const full = error.errorMessage || error.message || 'token request failed';
+  // msal-node 7 wraps it as "Error(s): n - Timestamp: ... - Description: AADSTSn: ... - Trace ID: ...".
+  const from = full.indexOf('AADSTS');
+  const text = from >= 0 ? full.slice(from) : full;
+  return (text.split(/\r?\n| - Trace ID:| Trace ID:| - Correlation ID:| - Timestamp:/)[0] ?? '').trim();
 }
 
 export function classifyTokenError(thrown: unknown, network: TokenNetworkError | undefined): CheckFailure {

@@ -22,6 +22,8 @@ export interface RemedyContext {
   serverResponse?: string;
 }
 
+/** The name az wants (--vault-name); a vault behind another host name cannot be named for it. */
 export function vaultName(vaultUrl: string): string {
-  return new URL(vaultUrl).hostname.split('.')[0] ?? vaultUrl;
+  const host = new URL(vaultUrl).hostname;
+  return /\.vault\.(azure\.net|usgovcloudapi\.net|azure\.cn)$/i.test(host) ? host.split('.')[0]! : `<name of the vault at ${host}>`;
 }

@@ -1,0 +1,98 @@
+/**
+ * The demo's tenant: Contoso's document manager imports from several mailboxes, and most of the
+ * ways the setup breaks in real life are present at once, each one on its own mailbox.
+ */
+import type { Scenario } from './scenario';
+
+const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+const DAY = 24 * 60 * 60 * 1000;
+
+export const DEMO_IDS = {
+  tenant: TENANT,
+  logicaldoc: { clientId: '3bf0cf36-87bf-47a9-927b-0ef9df7cf146', objectId: '03ee3318-e731-4e1e-81a6-ba18c3ca9cb6' },
+  scanner: { clientId: '6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', objectId: 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d' },
+  archiver: { clientId: '8c7d6e5f-4a3b-4c2d-9e1f-0a9b8c7d6e5f', objectId: 'b2c3d4e5-f6a7-4b8c-9d0e-1f2a3b4c5d6e' },
+  crm: { clientId: '9d8e7f6a-5b4c-4d3e-8f2a-1b0c9d8e7f6a', objectId: 'c3d4e5f6-a7b8-4c9d-8e1f-2a3b4c5d6e7f' },
+  monitor: { clientId: 'f0e1d2c3-b4a5-4968-8776-655443322110', objectId: 'd4e5f6a7-b8c9-4d0e-9f1a-2b3c4d5e6f70' },
+};
+
+const recent = (count: number, seen = false) => Array.from({ length: count }, (_, i) => ({ seen, receivedMinutesAgo: 60 - i }));
+
+export function demoScenario(): Scenario {
+  const ids = DEMO_IDS;
+  return {
+    tenants: [TENANT],
+    apps: [
+      { clientId: ids.logicaldoc.clientId, tenantId: TENANT, displayName: 'LogicalDOC import', secret: 'Lq8~demo-logicaldoc-secret-value.0001', servicePrincipalObjectId: ids.logicaldoc.objectId, roles: ['IMAP.AccessAsApp'] },
+      // The secret's end date passed in Entra: AADSTS7000222.
+      { clientId: ids.scanner.clientId, tenantId: TENANT, displayName: 'Scanner inbox', secret: 'Sc4~demo-scanner-secret-value.0002', secretExpired: true, servicePrincipalObjectId: ids.scanner.objectId, roles: ['IMAP.AccessAsApp'] },
+      // IMAP.AccessAsApp added but admin consent never granted: the token has no roles.
+      { clientId: ids.archiver.clientId, tenantId: TENANT, displayName: 'Archiver', secret: 'Ar7~demo-archiver-secret-value.0003', servicePrincipalObjectId: ids.archiver.objectId, roles: [] },
+      // Set up from the LogicalDOC guide: far more than IMAP needs.
+      { clientId: ids.crm.clientId, tenantId: TENANT, displayName: 'CRM mail import', secret: 'Cr9~demo-crm-secret-value.0004', servicePrincipalObjectId: ids.crm.objectId, roles: ['IMAP.AccessAsApp', 'full_access_as_app', 'Mail.ReadWrite', 'Mail.Send'] },
+    ],
+    vault: {
+      secrets: [
+        { name: 'logicaldoc-imap-secret', value: 'Lq8~demo-logicaldoc-secret-value.0001', expiresOn: new Date(Date.now() + 200 * DAY) },
+        { name: 'scanner-imap-secret', value: 'Sc4~demo-scanner-secret-value.0002', expiresOn: new Date(Date.now() + 100 * DAY) },
+        { name: 'archiver-imap-secret', value: 'Ar7~demo-archiver-secret-value.0003', expiresOn: new Date(Date.now() + 300 * DAY) },
+        { name: 'crm-imap-secret', value: 'Cr9~demo-crm-secret-value.0004', expiresOn: new Date(Date.now() + 12 * DAY) },
+      ],
+    },
+    exchange: {
+      servicePrincipals: [
+        { appId: ids.logicaldoc.clientId, objectId: ids.logicaldoc.objectId, displayName: 'LogicalDOC import' },
+        { appId: ids.scanner.clientId, objectId: ids.scanner.objectId },
+        { appId: ids.archiver.clientId, objectId: ids.archiver.objectId },
+        { appId: ids.crm.clientId, objectId: ids.crm.objectId },
+      ],
+      mailboxes: [
+        { address: 'invoices@contoso.com', fullAccess: [ids.logicaldoc.objectId], folders: [{ name: 'INBOX', messages: [...recent(40, true), ...recent(3)] }] },
+        { address: 'hr@contoso.com', fullAccess: [ids.logicaldoc.objectId], folders: [{ name: 'INBOX', messages: recent(5, true) }, { name: 'Scans', messages: recent(2) }] },
+        // The importer stopped two days ago: mail piles up unread.
+        { address: 'contracts@contoso.com', fullAccess: [ids.logicaldoc.objectId], folders: [{ name: 'INBOX', messages: Array.from({ length: 620 }, (_, i) => ({ seen: false, receivedMinutesAgo: 2 * 24 * 60 - i })) }] },
+        // Add-MailboxPermission was never run for this one.
+        { address: 'legal@contoso.com', fullAccess: [], folders: [{ name: 'INBOX', messages: recent(1) }] },
+        // Set-CASMailbox -ImapEnabled $false (a tenant-wide CAS policy).
+        { address: 'support@contoso.com', imapEnabled: false, fullAccess: [ids.logicaldoc.objectId], folders: [{ name: 'INBOX', messages: recent(2) }] },
+        // The configured folder was renamed in Outlook.
+        { address: 'projects@contoso.com', fullAccess: [ids.logicaldoc.objectId], folders: [{ name: 'INBOX', messages: recent(1) }, { name: 'Scanned', messages: [] }] },
+        { address: 'scans@contoso.com', fullAccess: [ids.scanner.objectId], folders: [{ name: 'INBOX', messages: [] }] },
+        { address: 'archive@contoso.com', fullAccess: [ids.archiver.objectId], folders: [{ name: 'INBOX', messages: [] }] },
+        { address: 'crm@contoso.com', fullAccess: [ids.crm.objectId], folders: [{ name: 'INBOX', messages: recent(4, true) }] },
+      ],
+    },
+    monitorIdentity: { clientId: ids.monitor.clientId, tenantId: TENANT, objectId: ids.monitor.objectId, secret: 'Mn1~demo-monitor-identity-secret.0005' },
+  };
+}
+
+/** The admin's config for the demo tenant; endpoints are filled in once the simulator runs. */
+export function demoConfig(endpoints: { authorityHost: string; keyVaultUrl: string; imapHost: string; imapPort: number }) {
+  const ids = DEMO_IDS;
+  const app = (id: string, clientId: string, secret: string, displayName: string) => ({ id, tenantId: TENANT, clientId, displayName, credential: { keyVaultSecret: secret } });
+  return {
+    cloud: { authorityHost: endpoints.authorityHost, imapResource: 'https://outlook.office365.com' },
+    keyVaultUrl: endpoints.keyVaultUrl,
+    defaults: { host: endpoints.imapHost, port: endpoints.imapPort, folder: 'INBOX' },
+    apps: [
+      app('logicaldoc', ids.logicaldoc.clientId, 'logicaldoc-imap-secret', 'LogicalDOC import'),
+      app('scanner', ids.scanner.clientId, 'scanner-imap-secret', 'Scanner inbox'),
+      app('archiver', ids.archiver.clientId, 'archiver-imap-secret', 'Archiver'),
+      app('crm', ids.crm.clientId, 'crm-imap-secret', 'CRM mail import'),
+      // Its secret was never stored in the vault.
+      app('helpdesk', ids.crm.clientId, 'helpdesk-imap-secret', 'Helpdesk import'),
+    ],
+    mailboxes: [
+      { id: 'invoices', address: 'invoices@contoso.com', app: 'logicaldoc' },
+      { id: 'hr-scans', address: 'hr@contoso.com', app: 'logicaldoc', folder: 'Scans' },
+      { id: 'contracts', address: 'contracts@contoso.com', app: 'logicaldoc' },
+      { id: 'legal', address: 'legal@contoso.com', app: 'logicaldoc' },
+      { id: 'support', address: 'support@contoso.com', app: 'logicaldoc' },
+      { id: 'projects', address: 'projects@contoso.com', app: 'logicaldoc', folder: 'Scans' },
+      { id: 'scans', address: 'scans@contoso.com', app: 'scanner' },
+      { id: 'archive', address: 'archive@contoso.com', app: 'archiver' },
+      { id: 'crm', address: 'crm@contoso.com', app: 'crm' },
+      { id: 'helpdesk', address: 'helpdesk@contoso.com', app: 'helpdesk' },
+    ],
+  };
+}

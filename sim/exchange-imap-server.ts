@@ -1,0 +1,104 @@
+/**
+ * A small IMAPS server that answers as Exchange Online does (greeting, capabilities, refusal texts:
+ * sim/imap-exchange-texts.ts) and authorizes XOAUTH2 logins by Exchange's rules
+ * (sim/exchange-rules.ts). Implicit TLS like outlook.office365.com:993; loopback only.
+ *
+ * The 'hang-greeting' fault cannot be decided per mailbox on one port: the greeting comes before
+ * the client names its mailbox. So a second, silent listener accepts TLS and never greets, and
+ * endpointFor(address) sends a mailbox with that fault there (the config points the mailbox's
+ * host/port at it, as DESIGN.md allows per mailbox).
+ */
+import { once } from 'node:events';
+import type { AddressInfo, Socket } from 'node:net';
+import tls from 'node:tls';
+import { runExchangeSession } from './imap-exchange-session';
+import type { Scenario } from './scenario';
+
+export interface ExchangeImapOptions {
+  scenario: () => Scenario;
+  publicKeyPem: string;
+  tls: { certPem: string; keyPem: string };
+  host?: string;
+  port?: number;
+  /** `aud` a token must carry; default https://outlook.office365.com. */
+  resource?: string;
+  /** Backoff hint in the throttling reply. Real ones are minutes; imapflow waits min(hint, socketTimeout/2). */
+  throttleBackoffMs?: number;
+}
+
+export interface ExchangeImap {
+  host: string;
+  port: number;
+  /** Accepts TLS and never greets: the endpoint of a 'hang-greeting' mailbox. */
+  silentPort: number;
+  /** Where a client should connect for this mailbox (reads the scenario now). */
+  endpointFor(address: string): { host: string; port: number };
+  stats: { connections: number; logins: number };
+  /** Command names per connection, in order (no arguments: they carry tokens). */
+  commandLog: string[][];
+  stop(): Promise<void>;
+}
+
+// base64 of the UTF-16LE front-end name, the shape of Exchange's greeting id.
+const SERVER_ID = Buffer.from('SIM0PR01MB0001.prod.outlook.sim', 'utf16le').toString('base64');
+
+export async function startExchangeImap(options: ExchangeImapOptions): Promise<ExchangeImap> {
+  const host = options.host ?? '127.0.0.1';
+  const sockets = new Set<Socket>();
+  const stats = { connections: 0, logins: 0 };
+  const commandLog: string[][] = [];
+
+  const track = (socket: Socket): void => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  };
+  const makeServer = (onSecure: (socket: tls.TLSSocket) => void): tls.Server => {
+    const server = tls.createServer({ cert: options.tls.certPem, key: options.tls.keyPem, minVersion: 'TLSv1.2' }, onSecure);
+    server.on('connection', track); // raw sockets too, so stop() also ends half-done handshakes
+    server.on('tlsClientError', () => undefined); // the client refused our certificate: its business
+    return server;
+  };
+
+  const main = makeServer((socket) => {
+    stats.connections++;
+    const commands: string[] = [];
+    commandLog.push(commands);
+    runExchangeSession(socket, {
+      scenario: options.scenario,
+      publicKeyPem: options.publicKeyPem,
+      resource: options.resource,
+      throttleBackoffMs: options.throttleBackoffMs ?? 1000,
+      serverId: SERVER_ID,
+      commands,
+      onLogin: () => stats.logins++,
+    });
+  });
+  const silent = makeServer((socket) => {
+    stats.connections++;
+    commandLog.push([]);
+    socket.on('error', () => socket.destroy());
+  });
+
+  main.listen(options.port ?? 0, host);
+  silent.listen(0, host);
+  await Promise.all([once(main, 'listening'), once(silent, 'listening')]);
+  const port = (main.address() as AddressInfo).port;
+  const silentPort = (silent.address() as AddressInfo).port;
+
+  return {
+    host,
+    port,
+    silentPort,
+    endpointFor(address) {
+      const mailbox = options.scenario().exchange.mailboxes.find((m) => m.address.toLowerCase() === address.toLowerCase());
+      return { host, port: mailbox?.fault === 'hang-greeting' ? silentPort : port };
+    },
+    stats,
+    commandLog,
+    async stop() {
+      const closed = [main, silent].map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
+      for (const socket of sockets) socket.destroy();
+      await Promise.all(closed);
+    },
+  };
+}

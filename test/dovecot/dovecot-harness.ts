@@ -1,0 +1,164 @@
+/**
+ * Starts a real Dovecot (Debian's dovecot-imapd + dovecot-auth-lua) for the tests: own config,
+ * base_dir, state_dir and log in a temp dir, implicit TLS on a free loopback port, XOAUTH2 logins
+ * decided by Exchange's rules through the Lua passdb and the local verifier (FACTS.md, "IMAP").
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type AddressInfo } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import { delimiter, join } from 'node:path';
+import type { SimExchange } from '../../sim/scenario';
+import { seedMaildir } from './seed-maildir';
+import { startVerifier } from './verifier-server';
+
+export { seedMaildir };
+
+export interface DovecotOptions {
+  exchange: () => SimExchange;
+  publicKeyPem: string;
+  tls: { certPem: string; keyPem: string };
+}
+
+export interface Dovecot {
+  host: '127.0.0.1';
+  port: number;
+  /** The mail root: seedMaildir(mailRoot, exchange) writes the mailboxes there. */
+  mailRoot: string;
+  /** Verifier decisions, one per login attempt (`user → ok|reason`). */
+  decisions: string[];
+  startupMs: number;
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+const INSTALL_HINT = 'install Dovecot: apt-get install -y dovecot-imapd dovecot-auth-lua';
+const STARTUP_TIMEOUT_MS = 10_000;
+
+function findDovecot(): string {
+  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/usr/local/sbin', '/sbin'];
+  const binary = dirs.map((d) => join(d, 'dovecot')).find((p) => existsSync(p));
+  if (!binary) throw new Error(INSTALL_HINT);
+  // The Lua passdb is a separate Debian package; without it the config fails with an obscure error.
+  const moduleDir = /Module dir: (\S+)/.exec(spawnSync(binary, ['--build-options'], { encoding: 'utf8' }).stdout ?? '')?.[1];
+  if (moduleDir && !existsSync(join(moduleDir, 'auth', 'libauthdb_lua.so'))) throw new Error(INSTALL_HINT);
+  return binary;
+}
+
+/** Who the processes and the mail files belong to (Dovecot refuses mail access as root). */
+function userSettings(): Record<string, string> {
+  if (process.getuid?.() === 0) {
+    const uid = (name: string, flag: '-u' | '-g') => spawnSync('id', [flag, name], { encoding: 'utf8' }).stdout.trim();
+    return { LOGIN_USER: 'dovenull', INTERNAL_USER: 'dovecot', MAIL_UID: uid('dovecot', '-u'), MAIL_GID: uid('dovecot', '-g'), EXTRA_USER_SETTINGS: '' };
+  }
+  // Unprivileged: auth-worker is the one service that defaults to root (to read /etc/shadow).
+  const me = userInfo();
+  const extra = 'service auth-worker {\n  user = $default_internal_user\n}';
+  return { LOGIN_USER: me.username, INTERNAL_USER: me.username, MAIL_UID: String(me.uid), MAIL_GID: String(me.gid), EXTRA_USER_SETTINGS: extra };
+}
+
+/** Templates sit beside this file's source; from dist/test/dovecot, look in the source tree. */
+function template(name: string): string {
+  const beside = join(__dirname, name);
+  return readFileSync(existsSync(beside) ? beside : join(__dirname, '../../../test/dovecot', name), 'utf8');
+}
+
+function render(text: string, values: Record<string, string>): string {
+  return text.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`template value ${name} missing`);
+    return value;
+  });
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer().listen(0, '127.0.0.1');
+  await new Promise((resolve) => probe.once('listening', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/** Resolves once the port accepts TCP; rejects when the process exits or the deadline passes. */
+async function waitForPort(port: number, child: ChildProcess, deadline: number): Promise<void> {
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`dovecot exited (${child.exitCode ?? child.signalCode})`);
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => resolve(true));
+      socket.once('error', () => resolve(false));
+      socket.setTimeout(500, () => resolve(false));
+    }).then((ok) => ok);
+    if (open) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`dovecot did not listen on 127.0.0.1:${port} within ${STARTUP_TIMEOUT_MS} ms`);
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+export async function startDovecot(options: DovecotOptions): Promise<Dovecot> {
+  const binary = findDovecot();
+  const started = Date.now();
+  const dir = mkdtempSync(join(tmpdir(), 'mailbox-health-dovecot-'));
+  // Traversable for Dovecot's unprivileged auth and mail processes when the tests run as root.
+  chmodSync(dir, 0o755);
+  const verifier = await startVerifier({ exchange: options.exchange, publicKeyPem: options.publicKeyPem });
+  const users = userSettings();
+  writeFileSync(join(dir, 'server-cert.pem'), options.tls.certPem);
+  writeFileSync(join(dir, 'server-key.pem'), options.tls.keyPem, { mode: 0o600 });
+  writeFileSync(join(dir, 'auth.lua'), render(template('auth.lua.template'), { VERIFIER_URL: verifier.url }));
+  const mailRoot = join(dir, 'mail');
+  seedMaildir(mailRoot, options.exchange());
+  if (process.getuid?.() === 0) chownTree(mailRoot, Number(users.MAIL_UID), Number(users.MAIL_GID));
+
+  let stderr = '';
+  const logs = () => {
+    const file = join(dir, 'dovecot.log');
+    return (existsSync(file) ? readFileSync(file, 'utf8') : '') + stderr;
+  };
+  // The free port can be taken between probing and Dovecot's bind: retry with a new one.
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const config = join(dir, 'dovecot.conf');
+    const values = { ...users, DIR: dir, PORT: String(port), INSTANCE: `mailbox-health-${randomBytes(4).toString('hex')}` };
+    writeFileSync(config, render(template('dovecot.conf.template'), values));
+    const child = spawn(binary, ['-F', '-c', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child.stderr?.on('data', (chunk) => (stderr += String(chunk)));
+    try {
+      await waitForPort(port, child, started + STARTUP_TIMEOUT_MS);
+    } catch (err) {
+      await stopChild(child);
+      if (attempt < 3 && /Address already in use/.test(logs())) continue;
+      await verifier.stop();
+      const output = logs();
+      rmSync(dir, { recursive: true, force: true });
+      throw new Error(`${err instanceof Error ? err.message : String(err)}\n${output}`);
+    }
+    return {
+      host: '127.0.0.1',
+      port,
+      mailRoot,
+      decisions: verifier.decisions,
+      startupMs: Date.now() - started,
+      logs,
+      async stop() {
+        await stopChild(child);
+        await verifier.stop();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+}
+
+function chownTree(path: string, uid: number, gid: number): void {
+  spawnSync('chown', ['-R', `${uid}:${gid}`, path]);
+  chownSync(path, uid, gid);
+}
