@@ -46,13 +46,14 @@ export function classifyTokenError(thrown: unknown, network: TokenNetworkError |
   if (thrown instanceof CheckFailure) return thrown;
   const error = (thrown ?? {}) as MsalLikeError;
   const aadsts = aadstsOf(error);
+  // A 5xx or a socket failure is Entra being unavailable, even when its body names an AADSTS error.
+  if (network || (error.status !== undefined && error.status >= 500) || error.errorCode === 'network_error') {
+    const why = network ? `${network.message} (${network.code})` : `HTTP ${error.status ?? '?'}: ${describe(error)}`;
+    return new CheckFailure('TOKEN_ENDPOINT_UNREACHABLE', 'token', `Entra ID did not answer the token request: ${why}`, { aadsts, errorCode: network?.code ?? errorCode(thrown) }, { cause: thrown });
+  }
   if (aadsts !== undefined) {
     const code = BY_AADSTS[aadsts] ?? 'TOKEN_REQUEST_FAILED';
     return new CheckFailure(code, 'token', describe(error), { aadsts, errorCode: error.errorCode }, { cause: thrown });
-  }
-  if (network || (error.status !== undefined && error.status >= 500) || error.errorCode === 'network_error') {
-    const why = network ? `${network.message} (${network.code})` : `HTTP ${error.status ?? '?'}: ${describe(error)}`;
-    return new CheckFailure('TOKEN_ENDPOINT_UNREACHABLE', 'token', `Entra ID did not answer the token request: ${why}`, { errorCode: network?.code ?? errorCode(thrown) }, { cause: thrown });
   }
   if (error.errorCode && /^[a-z_]+$/.test(error.errorCode)) {
     return new CheckFailure('TOKEN_REQUEST_FAILED', 'token', `${error.errorCode}: ${describe(error)}`, { errorCode: error.errorCode }, { cause: thrown });

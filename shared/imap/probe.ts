@@ -4,6 +4,7 @@
  * ID, AUTHENTICATE, NAMESPACE, STATUS (+ EXAMINE, SEARCH UNSEEN, FETCH when unseen > 0), LOGOUT:
  * COMPRESS, ENABLE and IDLE are switched off. The connection is always closed, also on failure.
  */
+import type { LookupFunction } from 'node:net';
 import { ImapFlow } from 'imapflow';
 import { classifyImapError, sessionPhase } from '../diagnosis/classify-imap';
 import type { Phase } from '../diagnosis/codes';
@@ -24,6 +25,8 @@ export interface ImapProbeOptions {
   /** Records a phase's duration as soon as it is known (also for the phase that failed). */
   mark: (phase: Phase, ms: number) => void;
   now?: () => number;
+  /** Name resolution for the IMAP host; Node's dns.lookup when omitted. Tests resolve without DNS traffic. */
+  lookup?: LookupFunction;
 }
 
 export async function probeImap(target: ImapTarget, accessToken: string, options: ImapProbeOptions): Promise<FolderStatus> {
@@ -44,6 +47,8 @@ export async function probeImap(target: ImapTarget, accessToken: string, options
     disableAutoEnable: true,
     disableAutoIdle: true,
     clientInfo: { name: 'm365-mailbox-health' },
+    // Merged into tls.connect(): only the resolver; verification stays on.
+    ...(options.lookup ? { tls: { lookup: options.lookup } } : {}),
   });
   // imapflow also reports socket errors as events; the awaited call carries the same error.
   client.on('error', () => undefined);

@@ -3,6 +3,7 @@
  * throws: every failure, including a bug in the monitor (INTERNAL), becomes the result's
  * classified `failure`, so one mailbox never stops another's check.
  */
+import type { LookupFunction } from 'node:net';
 import { CheckFailure, ensureError } from '../diagnosis/check-failure';
 import { FAILURE_CODES, PHASES, type FailureCode, type FailurePhase, type Phase } from '../diagnosis/codes';
 import { Redactor } from '../diagnosis/redact';
@@ -22,6 +23,7 @@ export interface CheckDeps {
   tokens: TokenProvider;
   redactor: Redactor;
   runSignal: AbortSignal;
+  lookup?: LookupFunction;
 }
 
 const elapsed = (since: number) => Math.round(performance.now() - since);
@@ -72,6 +74,7 @@ export async function checkMailbox(mailbox: MailboxPlan, run: RunPlan, deps: Che
         connectMs: Math.min(run.timeouts.connectMs, run.timeouts.checkMs),
         commandMs: run.timeouts.imapCommandMs,
         signal,
+        lookup: deps.lookup,
         mark: (step, ms) => {
           phases[step] = Math.round(ms);
           phase = step;

@@ -2,6 +2,7 @@
  * A run: every planned mailbox checked through a bounded pool under one run deadline, then the
  * report. Per run, each app's token is requested once and each secret read once.
  */
+import type { LookupFunction } from 'node:net';
 import pLimit from 'p-limit';
 import type { TokenCredential } from '@azure/identity';
 import { SecretReader } from '../credentials/secret-reader';
@@ -22,6 +23,8 @@ export interface RunOptions {
   warmSecretCache?: boolean;
   /** Called after each mailbox, e.g. for a progress line. */
   onResult?: (result: CheckResult, done: number, total: number) => void;
+  /** Resolver for IMAP hosts (tests); Node's dns.lookup when omitted. */
+  lookup?: LookupFunction;
 }
 
 export interface RunStats {
@@ -33,7 +36,7 @@ export async function runChecks(plan: RunPlan, options: RunOptions = {}): Promis
   const started = performance.now();
   const run = deadlineSignal(plan.timeouts.runMs);
   const secrets = new SecretReader({ authorityHost: plan.cloud.authorityHost, timeoutMs: plan.timeouts.secretMs, credential: options.vaultCredential }, options.env, options.warmSecretCache ?? false);
-  const deps = { secrets, tokens: new TokenProvider(), redactor: new Redactor(), runSignal: run.signal };
+  const deps = { secrets, tokens: new TokenProvider(), redactor: new Redactor(), runSignal: run.signal, lookup: options.lookup };
   const limit = pLimit(plan.concurrency);
   let done = 0;
   try {

@@ -59,7 +59,8 @@ export class TimedNetworkClient implements INetworkModule {
           } catch {
             body = { error: 'invalid_response', error_description: `HTTP ${status}: response is not JSON` };
           }
-          if (status >= 500) this.lastError = new TokenNetworkError(`${new URL(url).host} answered HTTP ${status}`, `HTTP_${status}`);
+          // Only the last answer counts: a 5xx followed by a real Entra refusal is a refusal.
+          this.lastError = status >= 500 ? new TokenNetworkError(`${new URL(url).host} answered HTTP ${status}`, `HTTP_${status}`) : undefined;
           const headers: Record<string, string> = {};
           for (const [name, value] of Object.entries(res.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
           resolve({ headers, body: body as T, status });

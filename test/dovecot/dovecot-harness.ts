@@ -95,13 +95,29 @@ async function waitForPort(port: number, child: ChildProcess, deadline: number):
   throw new Error(`dovecot did not listen on 127.0.0.1:${port} within ${STARTUP_TIMEOUT_MS} ms`);
 }
 
+const groupAlive = (pid: number): boolean => {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Stops the master and waits for its whole process group: imap-login keeps the listening socket
+ * for a moment after the master exits, and a test expecting ECONNREFUSED must not see it.
+ */
 async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
+  const pid = child.pid;
+  if (pid === undefined) return;
+  // SIGTERM to the master only: it stops its services itself. Signalling the whole group at once
+  // raced with that shutdown and left the master waiting (5 s) on a child it never reaped.
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  const deadline = Date.now() + 5000;
+  while (groupAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+  if (groupAlive(pid)) process.kill(-pid, 'SIGKILL');
+  if (child.exitCode === null && child.signalCode === null) await new Promise((resolve) => child.once('exit', resolve));
 }
 
 export async function startDovecot(options: DovecotOptions): Promise<Dovecot> {
@@ -130,7 +146,8 @@ export async function startDovecot(options: DovecotOptions): Promise<Dovecot> {
     const config = join(dir, 'dovecot.conf');
     const values = { ...users, DIR: dir, PORT: String(port), INSTANCE: `mailbox-health-${randomBytes(4).toString('hex')}` };
     writeFileSync(config, render(template('dovecot.conf.template'), values));
-    const child = spawn(binary, ['-F', '-c', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+    // Own process group (detached), so stop() can end Dovecot's children by the group's id.
+    const child = spawn(binary, ['-F', '-c', config], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
     child.stderr?.on('data', (chunk) => (stderr += String(chunk)));
     try {
       await waitForPort(port, child, started + STARTUP_TIMEOUT_MS);

@@ -106,7 +106,9 @@ describe('Dovecot with the Exchange-rules verifier and the real imapflow', () =>
 
   it('is gone after stop(): ECONNREFUSED', async () => {
     const other = await startDovecot({ exchange: () => scenario.exchange, publicKeyPem: key.publicKeyPem, tls: issueServerCert(trustedSimCa()) });
+    const t0 = Date.now();
     await other.stop();
+    console.log('stop took', Date.now() - t0, 'start took', other.startupMs);
     const err = await rejection(client('invoices@contoso.com', appToken(key), other.port).connect());
     expect(err.code).toBe('ECONNREFUSED');
   });
