@@ -26,6 +26,7 @@ export interface CheckDeps {
   lookup?: LookupFunction;
 }
 
+const IMAP_PHASES: Phase[] = ['connect', 'auth', 'folder', 'logout'];
 const elapsed = (since: number) => Math.round(performance.now() - since);
 
 export async function checkMailbox(mailbox: MailboxPlan, run: RunPlan, deps: CheckDeps): Promise<CheckResult> {
@@ -77,15 +78,15 @@ export async function checkMailbox(mailbox: MailboxPlan, run: RunPlan, deps: Che
         lookup: deps.lookup,
         mark: (step, ms) => {
           phases[step] = Math.round(ms);
-          phase = step;
         },
       }),
       signal,
     );
     warnings.push(...backlogWarnings(folder, { unseen: mailbox.backlogUnseen, oldestMinutes: mailbox.backlogOldestMinutes }, context));
   } catch (thrown) {
-    if ((phase === 'secret' || phase === 'token') && phases[phase] === null) phases[phase] = elapsed(phaseStart);
-    const at = (PHASES.find((p) => phases[p] === null) ?? phase) as Phase;
+    // During IMAP the probe marks each phase as it ends: the first unmarked one is where it stopped.
+    const at: Phase = phase === 'connect' ? (IMAP_PHASES.find((p) => phases[p] === null) ?? 'logout') : phase;
+    if (phases[phase] === null && phase !== 'connect') phases[phase] = elapsed(phaseStart);
     failure = toFailure(thrown, signal, at, context, deps.redactor);
   } finally {
     dispose();

@@ -84,11 +84,14 @@ async function freePort(): Promise<number> {
 async function waitForPort(port: number, child: ChildProcess, deadline: number): Promise<void> {
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`dovecot exited (${child.exitCode ?? child.signalCode})`);
+    const socket = connect(port, '127.0.0.1');
     const open = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => resolve(true));
+      socket.once('connect', () => resolve(true));
       socket.once('error', () => resolve(false));
       socket.setTimeout(500, () => resolve(false));
-    }).then((ok) => ok);
+    });
+    // An open probe connection would hold an imap-login process, and with it the shutdown.
+    socket.destroy();
     if (open) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
