@@ -35,6 +35,7 @@ export interface Dovecot {
 
 const INSTALL_HINT = 'install Dovecot: apt-get install -y dovecot-imapd dovecot-auth-lua';
 const STARTUP_TIMEOUT_MS = 10_000;
+const STOP_GRACE_MS = 250;
 
 function findDovecot(): string {
   const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/usr/local/sbin', '/sbin'];
@@ -80,22 +81,37 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Resolves once the port accepts TCP; rejects when the process exits or the deadline passes. */
-async function waitForPort(port: number, child: ChildProcess, deadline: number): Promise<void> {
+/** One connection attempt; true when `connect` fires, after which the socket is closed again. */
+async function canConnect(target: { port: number; host: string } | { path: string }, greeting?: RegExp): Promise<boolean> {
+  const socket = connect(target as { port: number; host: string });
+  const ok = await new Promise<boolean>((resolve) => {
+    socket.setTimeout(1000, () => resolve(false));
+    socket.once('error', () => resolve(false));
+    if (!greeting) return void socket.once('connect', () => resolve(true));
+    // Dovecot auth protocol: after our VERSION/CPID the server lists its mechanisms, then DONE.
+    socket.once('connect', () => socket.write(`VERSION\t1\t2\nCPID\t${process.pid}\n`));
+    let text = '';
+    socket.on('data', (chunk) => greeting.test((text += String(chunk))) && resolve(true));
+  });
+  // An open probe would hold an imap-login or auth client, and with it Dovecot's shutdown.
+  socket.destroy();
+  return ok;
+}
+
+/**
+ * Ready means the TLS port accepts connections AND the auth process answers. Auth starts on
+ * demand; a Dovecot stopped while auth is still starting waits 5 s for it (its config read
+ * blocks once the config process is gone), so startDovecot() returns only after both.
+ */
+async function waitForReady(port: number, baseDir: string, child: ChildProcess, deadline: number): Promise<void> {
+  let portOpen = false;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`dovecot exited (${child.exitCode ?? child.signalCode})`);
-    const socket = connect(port, '127.0.0.1');
-    const open = await new Promise<boolean>((resolve) => {
-      socket.once('connect', () => resolve(true));
-      socket.once('error', () => resolve(false));
-      socket.setTimeout(500, () => resolve(false));
-    });
-    // An open probe connection would hold an imap-login process, and with it the shutdown.
-    socket.destroy();
-    if (open) return;
+    portOpen = portOpen || (await canConnect({ port, host: '127.0.0.1' }));
+    if (portOpen && (await canConnect({ path: join(baseDir, 'auth-client') }, /\nDONE\n/))) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`dovecot did not listen on 127.0.0.1:${port} within ${STARTUP_TIMEOUT_MS} ms`);
+  throw new Error(`dovecot was not ready on 127.0.0.1:${port} within ${STARTUP_TIMEOUT_MS} ms`);
 }
 
 const groupAlive = (pid: number): boolean => {
@@ -108,18 +124,21 @@ const groupAlive = (pid: number): boolean => {
 };
 
 /**
- * Stops the master and waits for its whole process group: imap-login keeps the listening socket
- * for a moment after the master exits, and a test expecting ECONNREFUSED must not see it.
+ * Stops Dovecot and waits for its whole process group. A graceful stop takes Dovecot's master 1-3 s
+ * (it polls for its children), so after a short grace the group is killed: the instance's state
+ * is a temp dir that is deleted anyway. Only this harness's own group (pid = pgid) is signalled.
  */
 async function stopChild(child: ChildProcess): Promise<void> {
   const pid = child.pid;
   if (pid === undefined) return;
-  // SIGTERM to the master only: it stops its services itself. Signalling the whole group at once
-  // raced with that shutdown and left the master waiting (5 s) on a child it never reaped.
   if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-  const deadline = Date.now() + 5000;
-  while (groupAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+  const waitGroup = async (ms: number) => {
+    const deadline = Date.now() + ms;
+    while (groupAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  };
+  await waitGroup(STOP_GRACE_MS);
   if (groupAlive(pid)) process.kill(-pid, 'SIGKILL');
+  await waitGroup(5000);
   if (child.exitCode === null && child.signalCode === null) await new Promise((resolve) => child.once('exit', resolve));
 }
 
@@ -153,7 +172,7 @@ export async function startDovecot(options: DovecotOptions): Promise<Dovecot> {
     const child = spawn(binary, ['-F', '-c', config], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
     child.stderr?.on('data', (chunk) => (stderr += String(chunk)));
     try {
-      await waitForPort(port, child, started + STARTUP_TIMEOUT_MS);
+      await waitForReady(port, join(dir, 'run'), child, started + STARTUP_TIMEOUT_MS);
     } catch (err) {
       await stopChild(child);
       if (attempt < 3 && /Address already in use/.test(logs())) continue;
