@@ -51,7 +51,9 @@ async function runDemo(options: { json?: boolean }): Promise<number> {
           `Contoso's importer reads ${config.mailboxes.length} mailboxes; most are broken on purpose, each in its own way.\n\n`,
       );
     }
-    return await runAndPrint(config, { json: options.json });
+    const code = await runAndPrint(config, { json: options.json });
+    // The broken mailboxes are broken on purpose: the demo succeeded unless the monitor broke.
+    return code === 3 ? 3 : 0;
   } finally {
     await tenant.stop();
   }

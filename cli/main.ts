@@ -2,6 +2,7 @@
  * The mailbox-health command. Entry points stay thin: they turn arguments into an engine call
  * and its report into output and an exit code (0 ok, 1 degraded, 2 failed, 3 unknown).
  */
+import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { configJsonSchema } from '../shared/config/json-schema';
 import { writeComplete } from '../shared/report/json';
@@ -15,8 +16,29 @@ export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('mailbox-health')
     .description('Checks Microsoft 365 mailboxes read over IMAP with OAuth 2.0 app-only auth, and says what broke and how to fix it.')
     .showHelpAfterError()
+    // Options after a command name belong to the command (both have --config and --json).
+    .enablePositionalOptions()
+    .allowExcessArguments(true)
     .exitOverride();
   const configOption = new Option('-c, --config <file>', 'configuration JSON (default: the MAILBOX_HEALTH_CONFIG environment variable)');
+
+  // Without a command: check the configured tenant, or run the demo when none is configured.
+  program
+    .addOption(configOption)
+    .option('--json', 'print the report as JSON')
+    .action(async (options, command: Command) => {
+      if (command.args.length > 0) {
+        process.stderr.write(`error: unknown command '${command.args[0]}' (commands: check, validate, demo, schema; see --help)\n`);
+        return setExit(3);
+      }
+      const config = options.config ?? (process.env.MAILBOX_HEALTH_CONFIG ? undefined : existsSync('mailboxes.json') ? 'mailboxes.json' : null);
+      if (config === null) {
+        process.stderr.write('No tenant configured (no --config, no MAILBOX_HEALTH_CONFIG, no ./mailboxes.json): running the demo against the simulated tenant.\n');
+        setExit(await demoCommand({ json: options.json }));
+      } else {
+        setExit(await checkCommand({ config, json: options.json }));
+      }
+    });
 
   program
     .command('check')

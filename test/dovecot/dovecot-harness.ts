@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
+import tls from 'node:tls';
 import { delimiter, join } from 'node:path';
 import type { SimExchange } from '../../sim/scenario';
 import { seedMaildir } from './seed-maildir';
@@ -35,7 +36,6 @@ export interface Dovecot {
 
 const INSTALL_HINT = 'install Dovecot: apt-get install -y dovecot-imapd dovecot-auth-lua';
 const STARTUP_TIMEOUT_MS = 10_000;
-const STOP_GRACE_MS = 250;
 
 function findDovecot(): string {
   const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/usr/local/sbin', '/sbin'];
@@ -55,7 +55,15 @@ function userSettings(): Record<string, string> {
   }
   // Unprivileged: auth-worker is the one service that defaults to root (to read /etc/shadow).
   const me = userInfo();
-  const extra = 'service auth-worker {\n  user = $default_internal_user\n}';
+  // Unix listeners are chowned to default_internal_group: it must be one of ours too.
+  const group = spawnSync('id', ['-gn'], { encoding: 'utf8' }).stdout.trim();
+  // chroot needs root; so do the default unix listener owners.
+  const extra = [
+    `default_internal_group = ${group}`,
+    'service auth-worker {\n  user = $default_internal_user\n}',
+    'service anvil {\n  chroot =\n}',
+    'service imap-login {\n  chroot =\n}',
+  ].join('\n');
   return { LOGIN_USER: me.username, INTERNAL_USER: me.username, MAIL_UID: String(me.uid), MAIL_GID: String(me.gid), EXTRA_USER_SETTINGS: extra };
 }
 
@@ -99,47 +107,57 @@ async function canConnect(target: { port: number; host: string } | { path: strin
 }
 
 /**
- * Ready means the TLS port accepts connections AND the auth process answers. Auth starts on
- * demand; a Dovecot stopped while auth is still starting waits 5 s for it (its config read
- * blocks once the config process is gone), so startDovecot() returns only after both.
+ * True once imap-login answers a TLS handshake. Verification stays on: a certificate this process
+ * does not trust (the untrusted-CA test) fails the handshake only after the server has sent it,
+ * which is proof enough that the login process is up.
+ */
+async function tlsAnswers(port: number): Promise<boolean> {
+  const socket = tls.connect({ port, host: '127.0.0.1' });
+  const ok = await new Promise<boolean>((resolve) => {
+    socket.setTimeout(1000, () => resolve(false));
+    socket.once('secureConnect', () => resolve(true));
+    socket.once('error', (err: NodeJS.ErrnoException) => resolve(CERT_ERRORS.test(err.code ?? '')));
+  });
+  socket.destroy();
+  return ok;
+}
+const CERT_ERRORS = /^(UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|ERR_TLS_CERT_ALTNAME_INVALID|CERT_\w+)$/;
+
+/**
+ * Ready means imap-login answers TLS AND the auth process answers. Auth starts on demand, and a
+ * Dovecot stopped while auth is still starting hangs in shutdown (its config read blocks once the
+ * config process is gone), so startDovecot() returns only after both.
  */
 async function waitForReady(port: number, baseDir: string, child: ChildProcess, deadline: number): Promise<void> {
-  let portOpen = false;
+  let loginUp = false;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`dovecot exited (${child.exitCode ?? child.signalCode})`);
-    portOpen = portOpen || (await canConnect({ port, host: '127.0.0.1' }));
-    if (portOpen && (await canConnect({ path: join(baseDir, 'auth-client') }, /\nDONE\n/))) return;
+    loginUp = loginUp || (await tlsAnswers(port));
+    if (loginUp && (await canConnect({ path: join(baseDir, 'auth-client') }, /\nDONE\n/))) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`dovecot was not ready on 127.0.0.1:${port} within ${STARTUP_TIMEOUT_MS} ms`);
 }
 
-const groupAlive = (pid: number): boolean => {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 /**
- * Stops Dovecot and waits for its whole process group. A graceful stop takes Dovecot's master 1-3 s
- * (it polls for its children), so after a short grace the group is killed: the instance's state
- * is a temp dir that is deleted anyway. Only this harness's own group (pid = pgid) is signalled.
+ * Kills Dovecot's whole process group (its own: spawned detached, so pgid = the master's pid) and
+ * waits until the master has exited and the port refuses connections. Not SIGTERM: Dovecot's
+ * graceful stop takes its master 1-3 s of polling for children, and the instance's state is a
+ * temp dir deleted right after. (Orphaned zombies may linger until init reaps them: they hold
+ * no sockets, so they are not waited for.)
  */
-async function stopChild(child: ChildProcess): Promise<void> {
+async function stopChild(child: ChildProcess, port: number): Promise<void> {
   const pid = child.pid;
   if (pid === undefined) return;
-  if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-  const waitGroup = async (ms: number) => {
-    const deadline = Date.now() + ms;
-    while (groupAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-  };
-  await waitGroup(STOP_GRACE_MS);
-  if (groupAlive(pid)) process.kill(-pid, 'SIGKILL');
-  await waitGroup(5000);
-  if (child.exitCode === null && child.signalCode === null) await new Promise((resolve) => child.once('exit', resolve));
+  const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', resolve));
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // the group is already gone
+  }
+  await exited;
+  const deadline = Date.now() + 2000;
+  while (Date.now() < deadline && (await canConnect({ port, host: '127.0.0.1' }))) await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
 export async function startDovecot(options: DovecotOptions): Promise<Dovecot> {
@@ -174,7 +192,7 @@ export async function startDovecot(options: DovecotOptions): Promise<Dovecot> {
     try {
       await waitForReady(port, join(dir, 'run'), child, started + STARTUP_TIMEOUT_MS);
     } catch (err) {
-      await stopChild(child);
+      await stopChild(child, port);
       if (attempt < 3 && /Address already in use/.test(logs())) continue;
       await verifier.stop();
       const output = logs();
@@ -189,7 +207,7 @@ export async function startDovecot(options: DovecotOptions): Promise<Dovecot> {
       startupMs: Date.now() - started,
       logs,
       async stop() {
-        await stopChild(child);
+        await stopChild(child, port);
         await verifier.stop();
         rmSync(dir, { recursive: true, force: true });
       },

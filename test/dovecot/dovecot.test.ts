@@ -17,8 +17,6 @@ const client = (user: string, token = appToken(key), port = dovecot.port) => ima
 
 beforeAll(async () => {
   dovecot = await startDovecot({ exchange: () => scenario.exchange, publicKeyPem: key.publicKeyPem, tls: issueServerCert(trustedSimCa()) });
-  // Visible in the test output: the cost of a real server per suite.
-  console.info(`Dovecot listening on ${dovecot.host}:${dovecot.port} after ${dovecot.startupMs} ms`);
 });
 afterAll(async () => {
   await dovecot?.stop();
@@ -106,9 +104,7 @@ describe('Dovecot with the Exchange-rules verifier and the real imapflow', () =>
 
   it('is gone after stop(): ECONNREFUSED', async () => {
     const other = await startDovecot({ exchange: () => scenario.exchange, publicKeyPem: key.publicKeyPem, tls: issueServerCert(trustedSimCa()) });
-    const t0 = Date.now();
     await other.stop();
-    console.log('stop took', Date.now() - t0, 'start took', other.startupMs);
     const err = await rejection(client('invoices@contoso.com', appToken(key), other.port).connect());
     expect(err.code).toBe('ECONNREFUSED');
   });
