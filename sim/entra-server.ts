@@ -15,7 +15,7 @@ import { createPublicKey, randomUUID } from 'node:crypto';
 import { createServer } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EXCHANGE_RESOURCE, GRAPH_RESOURCE, VAULT_RESOURCE, type Scenario, type TokenFault } from './scenario';
-import type { SigningKey } from './signing-key';
+import { createSigningKey, type SigningKey } from './signing-key';
 import { issueAccessToken, type TokenSubject } from './tokens';
 import { BodyTooLargeError, closeServer, listenLoopback, readBody, requestUrl, sendJson } from './http-util';
 
@@ -116,8 +116,11 @@ export async function startEntra(options: EntraOptions): Promise<EntraServer> {
       }
       case 'token': {
         const s = decision.subject;
-        const accessToken = issueAccessToken(options.key, {
+        // Faults that only the resource (Exchange) can notice: Entra answers 200 either way.
+        const signer = decision.fault === 'forged-token' ? createSigningKey() : options.key;
+        const accessToken = issueAccessToken(signer, {
           ...s,
+          ...(decision.fault === 'expired-token' ? { now: Math.floor(Date.now() / 1000) - 7200 } : {}),
           audience: decision.fault === 'wrong-audience' ? GRAPH_RESOURCE : s.audience,
           tenantId: decision.fault === 'wrong-tenant' ? FOREIGN_TENANT_ID : s.tenantId,
         });

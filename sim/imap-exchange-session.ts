@@ -64,7 +64,13 @@ export function runExchangeSession(socket: TLSSocket, o: SessionOptions): void {
       }
       if (!cmd) return write(`* BAD ${T.commandError}`);
       o.commands.push(cmd.name);
-      handle(cmd);
+      try {
+        handle(cmd);
+      } catch {
+        // A bug or an odd argument must cost this command, not the test process (a throw here
+        // would surface as an uncaught exception in the socket's data handler).
+        write(`${cmd.tag} BAD ${T.commandError}`);
+      }
     },
     () => write('+ Ready for additional command text.'),
     () => socket.destroy(),

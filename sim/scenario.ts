@@ -12,7 +12,9 @@ export type TokenFault =
   | 'wrong-audience' // issue a Microsoft Graph token instead of an Exchange one
   | 'wrong-tenant' // issue a token whose tid is another tenant
   | 'invalid-scope' // answer AADSTS70011 (invalid scope)
-  | 'invalid-certificate'; // answer AADSTS700027
+  | 'invalid-certificate' // answer AADSTS700027
+  | 'expired-token' // issue a token whose exp passed an hour ago (a stale or replayed token)
+  | 'forged-token'; // issue a token signed by a key Entra does not publish
 
 export interface SimApp {
   /** Application (client) id. */

@@ -25,7 +25,7 @@ export interface DovecotOptions {
 export interface Dovecot {
   host: '127.0.0.1';
   port: number;
-  /** The mail root: seedMaildir(mailRoot, exchange) writes the mailboxes there. */
+  /** Where the mailboxes live: seeded with seedMaildir() from options.exchange() at start. */
   mailRoot: string;
   /** Verifier decisions, one per login attempt (`user → ok|reason`). */
   decisions: string[];
@@ -47,17 +47,19 @@ function findDovecot(): string {
   return binary;
 }
 
-/** Who the processes and the mail files belong to (Dovecot refuses mail access as root). */
+/**
+ * Who the processes and the mail files belong to. As root: Debian's dovecot/dovenull users (Dovecot
+ * refuses mail access as uid 0). Unprivileged: everything as the invoking user, which needs the
+ * listeners' group to be ours, auth-worker (root by default, for /etc/shadow) moved to our user,
+ * and no chroot (root only).
+ */
 function userSettings(): Record<string, string> {
   if (process.getuid?.() === 0) {
     const uid = (name: string, flag: '-u' | '-g') => spawnSync('id', [flag, name], { encoding: 'utf8' }).stdout.trim();
     return { LOGIN_USER: 'dovenull', INTERNAL_USER: 'dovecot', MAIL_UID: uid('dovecot', '-u'), MAIL_GID: uid('dovecot', '-g'), EXTRA_USER_SETTINGS: '' };
   }
-  // Unprivileged: auth-worker is the one service that defaults to root (to read /etc/shadow).
   const me = userInfo();
-  // Unix listeners are chowned to default_internal_group: it must be one of ours too.
   const group = spawnSync('id', ['-gn'], { encoding: 'utf8' }).stdout.trim();
-  // chroot needs root; so do the default unix listener owners.
   const extra = [
     `default_internal_group = ${group}`,
     'service auth-worker {\n  user = $default_internal_user\n}',
@@ -199,6 +201,15 @@ export async function startDovecot(options: DovecotOptions): Promise<Dovecot> {
       rmSync(dir, { recursive: true, force: true });
       throw new Error(`${err instanceof Error ? err.message : String(err)}\n${output}`);
     }
+    // A test run that dies without afterAll must not leave a Dovecot behind (it runs detached).
+    const killOnExit = () => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    };
+    process.once('exit', killOnExit);
     return {
       host: '127.0.0.1',
       port,
@@ -207,6 +218,7 @@ export async function startDovecot(options: DovecotOptions): Promise<Dovecot> {
       startupMs: Date.now() - started,
       logs,
       async stop() {
+        process.removeListener('exit', killOnExit);
         await stopChild(child, port);
         await verifier.stop();
         rmSync(dir, { recursive: true, force: true });
