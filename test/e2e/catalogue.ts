@@ -40,6 +40,8 @@ const APPS: AppSpec[] = [
   { id: 'envmissing', credential: { env: 'CATALOGUE_UNSET_SECRET' } },
   { id: 'envgood', credential: { env: 'CATALOGUE_ENV_SECRET' } },
   { id: 'unregistered', vault: { expiresInDays: 200 }, registered: false },
+  { id: 'stale', app: { tokenFault: 'expired-token' }, vault: { expiresInDays: 200 } },
+  { id: 'forged', app: { tokenFault: 'forged-token' }, vault: { expiresInDays: 200 } },
 ];
 
 export interface Expected {
@@ -64,6 +66,8 @@ export const MAILBOXES: MailboxSpec[] = [
   ['envok', 'envgood', {}, {}, { status: 'ok' }],
   ['nogrant', 'good', { fullAccess: [] }, {}, { status: 'failed', code: 'IMAP_AUTH_FAILED', phase: 'auth', remedy: [`Add-MailboxPermission -Identity '${address('nogrant')}' -User ${oidOf('good')}`, `-AppId ${clientOf('good')}`] }],
   ['unregistered', 'unregistered', {}, {}, { status: 'failed', code: 'IMAP_AUTH_FAILED', phase: 'auth', remedy: [`New-ServicePrincipal -AppId ${clientOf('unregistered')} -ObjectId ${oidOf('unregistered')}`] }],
+  ['stale', 'stale', {}, {}, { status: 'failed', code: 'IMAP_AUTH_FAILED', phase: 'auth', remedy: [address('stale')] }],
+  ['forged', 'forged', {}, {}, { status: 'failed', code: 'IMAP_AUTH_FAILED', phase: 'auth', remedy: [address('forged')] }],
   ['imapoff', 'good', { imapEnabled: false }, {}, { status: 'failed', code: 'IMAP_NOT_CONNECTED', phase: 'folder', remedy: [`Set-CASMailbox -Identity '${address('imapoff')}' -ImapEnabled $true`] }],
   ['nofolder', 'good', {}, { folder: 'Archive/2026' }, { status: 'failed', code: 'IMAP_FOLDER_NOT_FOUND', phase: 'folder', remedy: [`${address('nofolder')} has no folder "Archive/2026"`] }],
   ['closes', 'good', { fault: 'close-after-auth' }, {}, { status: 'failed', code: 'IMAP_CONNECTION_CLOSED', remedy: [address('closes')] }],
