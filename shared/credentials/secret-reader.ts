@@ -20,7 +20,7 @@ export class SecretReader {
   ) {}
 
   read(location: SecretLocation): Promise<ReadSecret> {
-    const key = 'env' in location ? `env:${location.env}` : `kv:${location.vaultUrl}|${location.name}|${location.version ?? ''}`;
+    const key = keyOf(location);
     let pending = this.inFlight.get(key);
     if (!pending) {
       pending = this.load(key, location);
@@ -42,6 +42,18 @@ export class SecretReader {
     if (this.useWarmCache) warm.set(key, { secret, until: Date.now() + WARM_CACHE_MS });
     return secret;
   }
+}
+
+/**
+ * Entra refused the secret: drop the warm copy, so the next run reads the vault again and picks
+ * up a rotated value at once instead of minutes later.
+ */
+export function forgetWarmSecret(location: SecretLocation): void {
+  warm.delete(keyOf(location));
+}
+
+function keyOf(location: SecretLocation): string {
+  return 'env' in location ? `env:${location.env}` : `kv:${location.vaultUrl}|${location.name}|${location.version ?? ''}`;
 }
 
 export function clearWarmSecretCache(): void {

@@ -1,7 +1,8 @@
 /**
  * The IMAP step: implicit TLS, SASL XOAUTH2 as the mailbox, STATUS of the folder and, when mail
  * is unseen, the arrival time of the oldest unseen message; then LOGOUT. With imapflow that is
- * ID, AUTHENTICATE, NAMESPACE, STATUS (+ EXAMINE, SEARCH UNSEEN, FETCH when unseen > 0), LOGOUT:
+ * CAPABILITY, ID, AUTHENTICATE, CAPABILITY, NAMESPACE, STATUS, LOGOUT — plus LIST, LSUB (imapflow's
+ * mailboxOpen resolves the folder first), EXAMINE, SEARCH UNSEEN, FETCH only when unseen > 0.
  * COMPRESS, ENABLE and IDLE are switched off. The connection is always closed, also on failure.
  */
 import type { LookupFunction } from 'node:net';

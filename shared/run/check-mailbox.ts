@@ -9,7 +9,7 @@ import { FAILURE_CODES, PHASES, type FailureCode, type FailurePhase, type Phase 
 import { Redactor } from '../diagnosis/redact';
 import { failureRemedy } from '../diagnosis/remedies';
 import { backlogWarnings, permissionWarnings, secretWarnings, slowWarnings } from '../diagnosis/warnings';
-import type { SecretReader } from '../credentials/secret-reader';
+import { forgetWarmSecret, type SecretReader } from '../credentials/secret-reader';
 import { probeImap } from '../imap/probe';
 import { checkClaims, decodeClaims, tokenFacts } from '../token/claims';
 import type { TokenProvider } from '../token/token-provider';
@@ -84,6 +84,7 @@ export async function checkMailbox(mailbox: MailboxPlan, run: RunPlan, deps: Che
     );
     warnings.push(...backlogWarnings(folder, { unseen: mailbox.backlogUnseen, oldestMinutes: mailbox.backlogOldestMinutes }, context));
   } catch (thrown) {
+    if (thrown instanceof CheckFailure && (thrown.code === 'TOKEN_INVALID_SECRET' || thrown.code === 'TOKEN_SECRET_EXPIRED')) forgetWarmSecret(mailbox.app.secret);
     // During IMAP the probe marks each phase as it ends: the first unmarked one is where it stopped.
     const at: Phase = phase === 'connect' ? (IMAP_PHASES.find((p) => phases[p] === null) ?? 'logout') : phase;
     if (phases[phase] === null && phase !== 'connect') phases[phase] = elapsed(phaseStart);

@@ -56,7 +56,7 @@ export interface Expected {
 /** Mailbox id → [app id, mailbox in Exchange (partial), config overrides, expectation]. */
 type MailboxSpec = [string, string, Partial<SimMailbox> | null, Record<string, unknown>, Expected];
 
-const clientOf = (id: string) => guid(APPS.findIndex((a) => a.id === id) + 1);
+export const clientOf = (id: string) => guid(APPS.findIndex((a) => a.id === id) + 1);
 const oidOf = (id: string) => guid(0x100 + APPS.findIndex((a) => a.id === id) + 1);
 const address = (mailbox: string) => `${mailbox}@catalogue.example`;
 
@@ -70,7 +70,7 @@ export const MAILBOXES: MailboxSpec[] = [
   ['forged', 'forged', {}, {}, { status: 'failed', code: 'IMAP_AUTH_FAILED', phase: 'auth', remedy: [address('forged')] }],
   ['imapoff', 'good', { imapEnabled: false }, {}, { status: 'failed', code: 'IMAP_NOT_CONNECTED', phase: 'folder', remedy: [`Set-CASMailbox -Identity '${address('imapoff')}' -ImapEnabled $true`] }],
   ['nofolder', 'good', {}, { folder: 'Archive/2026' }, { status: 'failed', code: 'IMAP_FOLDER_NOT_FOUND', phase: 'folder', remedy: [`${address('nofolder')} has no folder "Archive/2026"`] }],
-  ['closes', 'good', { fault: 'close-after-auth' }, {}, { status: 'failed', code: 'IMAP_CONNECTION_CLOSED', remedy: [address('closes')] }],
+  ['closes', 'good', { fault: 'close-after-auth' }, {}, { status: 'failed', code: 'IMAP_CONNECTION_CLOSED', phase: 'folder', remedy: [address('closes')] }],
   ['throttled', 'good', { fault: 'throttle' }, {}, { status: 'failed', code: 'IMAP_THROTTLED', phase: 'folder', remedy: [clientOf('good')] }],
   ['garbage', 'good', { fault: 'garbage' }, {}, { status: 'failed', code: 'IMAP_PROTOCOL', phase: 'folder', remedy: ['127.0.0.1'] }],
   ['backlog', 'good', { folders: [{ name: 'INBOX', messages: Array.from({ length: 30 }, (_, i) => ({ seen: false, receivedMinutesAgo: 500 - i })) }] }, { backlogUnseen: 10 }, { status: 'degraded', warnings: ['MAILBOX_BACKLOG'] }],

@@ -2,9 +2,10 @@
  * 20 mailboxes on one app, all checked at once: one token request and one vault read for the
  * run, the token's cache reused by the next run, and every mailbox still checked for itself.
  */
+import { clearWarmSecretCache } from '../../shared/credentials/secret-reader';
 import { resetTokenClients } from '../../shared/token/token-provider';
 import type { SimTenant } from '../../sim/tenant';
-import { catalogueConfig, catalogueScenario } from './catalogue';
+import { catalogueConfig, catalogueScenario, clientOf } from './catalogue';
 import { runAgainst, startTenant } from './sim-harness';
 
 let tenant: SimTenant;
@@ -46,6 +47,17 @@ describe('one token and one secret read per app per run', () => {
     expect(tenant.entra.stats.discoveryRequests).toBe(0);
   });
 
+  it('sends the fewest commands imapflow allows: no COMPRESS, ENABLE, IDLE or SELECT; the backlog query only when mail is unseen', () => {
+    const login = ['CAPABILITY', 'ID', 'AUTHENTICATE'];
+    const bare = [...login, 'CAPABILITY', 'NAMESPACE', 'STATUS', 'LOGOUT'];
+    // imapflow's mailboxOpen lists the folder (LIST, LSUB) before EXAMINE.
+    const withUnseen = [...login, 'CAPABILITY', 'NAMESPACE', 'STATUS', 'LIST', 'LSUB', 'EXAMINE', 'SEARCH', 'FETCH', 'LOGOUT'];
+    const sequences = tenant.imap.commandLog.slice(0, COUNT).map((commands) => commands.join(' '));
+    expect(sequences.filter((s) => s === bare.join(' '))).toHaveLength(1); // shared0: nothing unseen
+    expect(sequences.filter((s) => s === withUnseen.join(' '))).toHaveLength(COUNT - 2);
+    expect(sequences.filter((s) => s === login.join(' '))).toHaveLength(1); // shared7: refused
+  });
+
   it('the next run reuses the app client and its cached token (no request), but reads the vault again', async () => {
     const clientId = config().apps[0]!.clientId;
     const before = tenant.entra.stats.tokenRequests.get(clientId)!;
@@ -53,5 +65,22 @@ describe('one token and one secret read per app per run', () => {
     expect(tenant.entra.stats.tokenRequests.get(clientId)).toBe(before);
     expect(tenant.vault.stats.secretReads.get('good-secret')).toBe(2);
     expect(report.counts.ok + report.counts.degraded).toBe(COUNT - 1);
+  });
+
+  it('warm runs (Functions) reuse the secret, until Entra refuses it: then the vault is read again', async () => {
+    clearWarmSecretCache();
+    const reads = (name: string) => tenant.vault.stats.secretReads.get(name) ?? 0;
+    const good = reads('good-secret');
+    await runAgainst(config(), { warmSecretCache: true });
+    await runAgainst(config(), { warmSecretCache: true });
+    expect(reads('good-secret') - good).toBe(1);
+    const refused = { ...config(), mailboxes: [{ id: 'w', address: 'shared0@catalogue.example', app: 'wrongsecret' }] };
+    refused.apps = [{ ...refused.apps[0]!, id: 'wrongsecret', clientId: clientOf('wrongsecret'), credential: { keyVaultSecret: 'wrongsecret-secret' } }];
+    const before = reads('wrongsecret-secret');
+    const first = await runAgainst(refused, { warmSecretCache: true });
+    await runAgainst(refused, { warmSecretCache: true });
+    expect(first.report.results[0]!.failure?.code).toBe('TOKEN_INVALID_SECRET');
+    expect(reads('wrongsecret-secret') - before).toBe(2);
+    clearWarmSecretCache();
   });
 });
