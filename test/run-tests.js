@@ -7,7 +7,7 @@
  */
 'use strict';
 const { spawnSync } = require('node:child_process');
-const { mkdtempSync, rmSync } = require('node:fs');
+const { mkdtempSync, readFileSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { loadOrCreateCa, caPaths } = require('../dist/sim/ca.js');
@@ -16,6 +16,14 @@ const dir = mkdtempSync(join(tmpdir(), 'mailbox-health-test-ca-'));
 loadOrCreateCa(dir);
 const env = { ...process.env, SIM_CA_DIR: dir, NODE_EXTRA_CA_CERTS: caPaths(dir).cert };
 const jest = require.resolve('jest/bin/jest');
-const result = spawnSync(process.execPath, [jest, ...process.argv.slice(2)], { stdio: 'inherit', env });
+const summary = join(dir, 'summary.json');
+const result = spawnSync(process.execPath, [jest, '--json', `--outputFile=${summary}`, ...process.argv.slice(2)], { stdio: 'inherit', env });
+// One plain closing line that any CI can read: "tests: N passed, N failed, N skipped".
+try {
+  const { numPassedTests, numFailedTests, numPendingTests, numTodoTests } = JSON.parse(readFileSync(summary, 'utf8'));
+  process.stdout.write(`\ntests: ${numPassedTests} passed, ${numFailedTests} failed, ${numPendingTests + numTodoTests} skipped\n`);
+} catch {
+  process.stdout.write('\ntests: jest wrote no summary (see its output above)\n');
+}
 rmSync(dir, { recursive: true, force: true });
 process.exit(result.status ?? 1);
