@@ -2,6 +2,7 @@
  * A run: every planned mailbox checked through a bounded pool under one run deadline, then the
  * report. Per run, each app's token is requested once and each secret read once.
  */
+import { setMaxListeners } from 'node:events';
 import type { LookupFunction } from 'node:net';
 import pLimit from 'p-limit';
 import type { TokenCredential } from '@azure/identity';
@@ -35,6 +36,8 @@ export async function runChecks(plan: RunPlan, options: RunOptions = {}): Promis
   const startedAt = new Date();
   const started = performance.now();
   const run = deadlineSignal(plan.timeouts.runMs);
+  // Every check in flight listens to the run's deadline: as many listeners as `concurrency`.
+  setMaxListeners(0, run.signal);
   const secrets = new SecretReader({ authorityHost: plan.cloud.authorityHost, timeoutMs: plan.timeouts.secretMs, credential: options.vaultCredential }, options.env, options.warmSecretCache ?? false);
   const deps = { secrets, tokens: new TokenProvider(), redactor: new Redactor(), runSignal: run.signal, lookup: options.lookup };
   const limit = pLimit(plan.concurrency);
