@@ -49,6 +49,9 @@ export function failureRemedy(code: FailureCode, c: RemedyContext): string {
         ? `The vault has no secret ${c.secret.name}. Check credential.keyVaultSecret of app ${c.appId}, or store it: ${storeNewSecret(c)}`
         : `Set the environment variable ${c.secret.env} to the client secret Value of app ${c.clientId} before running the check.`;
     case 'SECRET_ACCESS_DENIED':
+      if (c.errorCode && /Credential|Authentication/.test(c.errorCode)) {
+        return `The monitor has no Azure identity to read ${vault} with. Locally: az login (an account with Key Vault Secrets User on ${vault}); on Azure Functions: az functionapp identity assign -n <function app> -g <group>, then grant that identity Key Vault Secrets User; or set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET for a service principal.`;
+      }
       return `Give the monitor's identity read access to the secret: az role assignment create --role "Key Vault Secrets User" --assignee <the Function App's principal id: az functionapp identity show -n <function app> -g <group> --query principalId -o tsv> --scope "$(az keyvault show --name ${vault} --query id -o tsv)/secrets/${'vaultUrl' in c.secret ? c.secret.name : ''}" (vaults using access policies: az keyvault set-policy --name ${vault} --object-id <principal id> --secret-permissions get)`;
     case 'SECRET_DISABLED':
       return `az keyvault secret set-attributes --vault-name ${vault} --name ${'vaultUrl' in c.secret ? c.secret.name : ''} --enabled true (or store a new version: ${storeNewSecret(c)})`;

@@ -20,6 +20,8 @@ export interface RemedyContext {
   tokenTenantId?: string;
   aadsts?: number;
   serverResponse?: string;
+  /** The SDK's or socket's error code behind the failure (e.g. CredentialUnavailableError). */
+  errorCode?: string;
 }
 
 /** The name az wants (--vault-name); a vault behind another host name cannot be named for it. */

@@ -132,6 +132,7 @@ function toFailure(thrown: unknown, signal: AbortSignal, at: Phase, context: Par
     if (thrown.detail.roles) context.roles = thrown.detail.roles;
     if (thrown.detail.audience) context.audience = thrown.detail.audience;
     if (thrown.detail.tokenTenantId) context.tokenTenantId = thrown.detail.tokenTenantId;
+    if (thrown.detail.errorCode) context.errorCode = thrown.detail.errorCode;
   } else {
     const error = ensureError(thrown);
     code = 'INTERNAL';

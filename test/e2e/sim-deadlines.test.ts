@@ -136,4 +136,15 @@ describe('timeouts and deadlines', () => {
     // The mailbox that did not need the vault was checked for real (and Exchange refused it).
     expect(results['from-env']!.failure?.code).toBe('TOKEN_INVALID_SECRET');
   });
+
+  it('no Azure identity to read the vault with is SECRET_ACCESS_DENIED, and the remedy says how to sign in', async () => {
+    const none: TokenCredential = {
+      getToken: async (): Promise<AccessToken> => {
+        throw Object.assign(new Error('DefaultAzureCredential failed to retrieve a token from the included credentials.'), { name: 'AggregateAuthenticationError' });
+      },
+    };
+    const { report } = await runAgainst(baseConfig(), { vaultCredential: none });
+    expect(report.results[0]!.failure).toMatchObject({ code: 'SECRET_ACCESS_DENIED', phase: 'secret', kind: 'permission' });
+    expect(report.results[0]!.failure!.remedy).toMatch(/az login .*az functionapp identity assign/);
+  });
 });
