@@ -7,6 +7,7 @@ import type { LookupFunction } from 'node:net';
 import { CheckFailure, ensureError } from '../diagnosis/check-failure';
 import { FAILURE_CODES, PHASES, type FailureCode, type FailurePhase, type Phase } from '../diagnosis/codes';
 import { Redactor } from '../diagnosis/redact';
+import type { RemedyContext } from '../diagnosis/remedy-context';
 import { failureRemedy } from '../diagnosis/remedies';
 import { backlogWarnings, permissionWarnings, secretWarnings, slowWarnings } from '../diagnosis/warnings';
 import { forgetWarmSecret, type SecretReader } from '../credentials/secret-reader';
@@ -76,8 +77,9 @@ export async function checkMailbox(mailbox: MailboxPlan, run: RunPlan, deps: Che
         commandMs: run.timeouts.imapCommandMs,
         signal,
         lookup: deps.lookup,
+        // After the deadline the result is already written: a late mark must not change it.
         mark: (step, ms) => {
-          phases[step] = Math.round(ms);
+          if (!signal.aborted) phases[step] = Math.round(ms);
         },
       }),
       signal,
@@ -114,7 +116,7 @@ export async function checkMailbox(mailbox: MailboxPlan, run: RunPlan, deps: Che
   };
 }
 
-function toFailure(thrown: unknown, signal: AbortSignal, at: Phase, context: Parameters<typeof failureRemedy>[1], redactor: Redactor): Failure {
+function toFailure(thrown: unknown, signal: AbortSignal, at: Phase, context: RemedyContext, redactor: Redactor): Failure {
   let code: FailureCode;
   let phase: FailurePhase;
   let message: string;
