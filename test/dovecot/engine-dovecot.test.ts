@@ -40,6 +40,11 @@ describe('the engine against Dovecot', () => {
     expect(tenant.entra.stats.tokenRequests.get(clientId)! - before).toBe(1);
     for (const result of report.results) for (const phase of ['connect', 'auth', 'folder', 'logout'] as const) expect(result.phases[phase]).toEqual(expect.any(Number));
     expect(dovecot.decisions.filter((d) => d.endsWith('→ ok')).length).toBeGreaterThanOrEqual(3);
+    // The same SASL mechanism as against Exchange Online, and the token never in the server's log.
+    const logins = dovecot.logs().split('\n').filter((line) => / Login: user=<(ok1|ok2|backlog)@/.test(line));
+    expect(logins).toHaveLength(3);
+    for (const line of logins) expect(line).toContain('method=XOAUTH2');
+    expect(dovecot.logs()).not.toMatch(/eyJ[\w-]{10,}/);
   });
 
   it('refuses an unregistered service principal, a missing grant, an expired and a forged token', async () => {
