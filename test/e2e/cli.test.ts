@@ -2,13 +2,14 @@
  * The mailbox-health command as an admin runs it: a separate process, output into pipes, the
  * vault read through the managed identity in its environment, exit codes 0/1/2/3.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunReport } from '../../shared/run/result';
 import type { SimTenant } from '../../sim/tenant';
 import { ENV_SECRET, MONITOR_SECRET, catalogueConfig, catalogueScenario, TENANT } from './catalogue';
-import { runCli } from './cli-process';
+import { BIN, runCli } from './cli-process';
 import { startTenant } from './sim-harness';
 
 let tenant: SimTenant;
@@ -181,6 +182,24 @@ describe('mailbox-health demo', () => {
     expect(run.stdout).toMatch(/support\s+support@contoso.com\s+FAILED\s+IMAP_NOT_CONNECTED\s+folder/);
     expect(run.stdout).toContain("Set-CASMailbox -Identity 'support@contoso.com' -ImapEnabled $true");
     expect(run.stdout).toMatch(/10 mailbox\(es\): 2 ok, 2 degraded, 6 failed/);
+  });
+});
+
+describe('at a terminal', () => {
+  // script(1) (util-linux, on every Debian) gives the command a pseudo-terminal.
+  function runInPty(env: NodeJS.ProcessEnv): string {
+    const result = spawnSync('script', ['-qec', `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} demo`, '/dev/null'], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 30_000 });
+    if (result.error) throw new Error(`script(1) is needed for this test (apt-get install -y bsdutils): ${result.error.message}`);
+    return result.stdout;
+  }
+
+  it('colours the table and clears its progress line; NO_COLOR turns colour off', async () => {
+    const coloured = runInPty({});
+    expect(coloured).toContain('\u001b[31mlegal'); // failed rows in red
+    expect(coloured).toContain('\u001b[2Kchecked 10/10 mailboxes');
+    const plain = runInPty({ NO_COLOR: '1' });
+    expect(plain).not.toMatch(/\u001b\[3\dm/);
+    expect(plain).toMatch(/legal\s+legal@contoso.com\s+FAILED/);
   });
 });
 
