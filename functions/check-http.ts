@@ -4,7 +4,7 @@
  * status is in the body; 400 for an unknown mailbox, 500 for a bad configuration.
  */
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
-import { ConfigError } from '../shared/config/config-error';
+import { ConfigError, configFailure } from '../shared/config/config-error';
 import { runFromSettings } from './run-from-settings';
 
 export async function checkHttp(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
@@ -14,7 +14,7 @@ export async function checkHttp(request: HttpRequest, context: InvocationContext
   } catch (error) {
     if (error instanceof ConfigError) {
       context.error(error.message);
-      return { status: 500, jsonBody: { status: 'unknown', failure: { code: 'CONFIG_INVALID', phase: 'config', kind: 'config', message: error.message, problems: error.problems } } };
+      return { status: 500, jsonBody: { status: 'unknown', failure: configFailure(error) } };
     }
     if (error instanceof Error && error.message.startsWith('--mailbox')) {
       return { status: 400, jsonBody: { error: error.message.replace('--mailbox', 'mailbox') } };

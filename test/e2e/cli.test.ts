@@ -131,6 +131,7 @@ describe('bad configuration', () => {
     expect(run.code).toBe(3);
     const body = JSON.parse(run.stdout);
     expect(body).toMatchObject({ status: 'unknown', failure: { code: 'CONFIG_INVALID', phase: 'config', kind: 'config' } });
+    expect(body.failure.remedy).toBe(`Fix the listed fields in ${join(dir, 'invalid2.json')}, then check it with: npx mailbox-health validate --config ${join(dir, 'invalid2.json')}`);
     expect(body.failure.problems).toEqual(expect.arrayContaining([{ path: '$.mailboxes[0].colour', message: 'is not a known field (check its spelling)' }]));
   });
 

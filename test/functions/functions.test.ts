@@ -49,7 +49,7 @@ describe('HTTP check', () => {
     try {
       const { context: ctx, logs } = context();
       const bad = await checkHttp(new HttpRequest({ method: 'GET', url: 'https://fn.example/api/check' }), ctx);
-      expect(bad).toMatchObject({ status: 500, jsonBody: { status: 'unknown', failure: { code: 'CONFIG_INVALID' } } });
+      expect(bad).toMatchObject({ status: 500, jsonBody: { status: 'unknown', failure: { code: 'CONFIG_INVALID', remedy: expect.stringContaining('app setting MAILBOX_HEALTH_CONFIG') } } });
       expect(logs.some(([level, text]) => level === 'error' && text.includes('$.apps: must list at least one app'))).toBe(true);
     } finally {
       process.env.MAILBOX_HEALTH_CONFIG = saved;
