@@ -36,9 +36,6 @@ const grantImapRole = (c: RemedyContext): string =>
   `az ad app permission add --id ${c.clientId} --api ${EXCHANGE_APP_ID} --api-permissions "$(az ad sp show --id ${EXCHANGE_APP_ID} --query "appRoles[?value=='IMAP.AccessAsApp'].id" -o tsv)=Role" && ` +
   `az ad app permission admin-consent --id ${c.clientId}`;
 
-const secretWhere = (c: RemedyContext): string =>
-  'vaultUrl' in c.secret ? `secret ${c.secret.name} in ${c.secret.vaultUrl}` : `environment variable ${c.secret.env}`;
-
 export function failureRemedy(code: FailureCode, c: RemedyContext): string {
   const vault = 'vaultUrl' in c.secret ? vaultName(c.secret.vaultUrl) : '';
   switch (code) {

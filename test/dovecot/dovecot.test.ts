@@ -5,7 +5,7 @@
  */
 import { createCa, issueServerCert, trustedSimCa } from '../../sim/ca';
 import type { Scenario, SimMailbox } from '../../sim/scenario';
-import { OTHER_OID, appToken, errorFacts, imapClient, makeKey, rejection, testScenario } from '../sim/exchange-fixtures';
+import { appToken, refusedLogins, errorFacts, imapClient, makeKey, rejection, testScenario } from '../sim/exchange-fixtures';
 import { startDovecot, type Dovecot } from './dovecot-harness';
 
 const key = makeKey();
@@ -50,12 +50,7 @@ describe('Dovecot with the Exchange-rules verifier and the real imapflow', () =>
   });
 
   it('refuses an unregistered service principal, a missing grant, expired and forged tokens', async () => {
-    for (const [user, token] of [
-      ['invoices@contoso.com', appToken(key, { oid: OTHER_OID })],
-      ['legal@contoso.com', appToken(key)],
-      ['invoices@contoso.com', appToken(key, {}, -60)],
-      ['invoices@contoso.com', appToken(makeKey())],
-    ] as const) {
+    for (const [user, token] of refusedLogins(key)) {
       const err = await rejection(client(user, token).connect());
       expect(errorFacts(err)).toMatchObject({ authenticationFailed: true, responseStatus: 'NO', serverResponseCode: 'AUTHENTICATIONFAILED' });
     }

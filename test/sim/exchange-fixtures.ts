@@ -51,6 +51,16 @@ export function appToken(key: TestKey, claims: Record<string, unknown> = {}, exp
 
 const minutes = (...ages: [boolean, number][]) => ages.map(([seen, receivedMinutesAgo]) => ({ seen, receivedMinutesAgo }));
 
+/** What Exchange refuses at login, the same on the simulator and on Dovecot: [user, token]. */
+export function refusedLogins(key: TestKey): (readonly [string, string])[] {
+  return [
+    ['invoices@contoso.com', appToken(key, { oid: OTHER_OID })], // service principal not registered
+    ['legal@contoso.com', appToken(key)], // no FullAccess grant
+    ['invoices@contoso.com', appToken(key, {}, -60)], // expired
+    ['invoices@contoso.com', appToken(makeKey())], // signed by a key Entra does not publish
+  ];
+}
+
 export function testScenario(): Scenario {
   return {
     tenants: [TENANT],

@@ -4,7 +4,7 @@ import { createCa, issueServerCert, trustedSimCa } from '../../sim/ca';
 import { startExchangeImap, type ExchangeImap } from '../../sim/exchange-imap-server';
 import { EXCHANGE_IMAP } from '../../sim/imap-exchange-texts';
 import type { Scenario, SimMailbox } from '../../sim/scenario';
-import { OTHER_OID, appToken, errorFacts, imapClient, makeKey, rejection, testScenario } from './exchange-fixtures';
+import { appToken, refusedLogins, errorFacts, imapClient, makeKey, rejection, testScenario } from './exchange-fixtures';
 
 const key = makeKey();
 let scenario: Scenario;
@@ -59,12 +59,7 @@ describe('simulated Exchange Online IMAP with the real imapflow', () => {
   });
 
   it('refuses an unregistered service principal, a missing grant, expired and forged tokens', async () => {
-    for (const [user, token] of [
-      ['invoices@contoso.com', appToken(key, { oid: OTHER_OID })],
-      ['legal@contoso.com', appToken(key)],
-      ['invoices@contoso.com', appToken(key, {}, -60)],
-      ['invoices@contoso.com', appToken(makeKey())],
-    ] as const) {
+    for (const [user, token] of refusedLogins(key)) {
       const err = await rejection(client(user, token).connect());
       expect(errorFacts(err)).toMatchObject({ authenticationFailed: true, responseStatus: 'NO', responseText: EXCHANGE_IMAP.authFailed });
     }
