@@ -36,6 +36,14 @@ const grantImapRole = (c: RemedyContext): string =>
   `az ad app permission add --id ${c.clientId} --api ${EXCHANGE_APP_ID} --api-permissions "$(az ad sp show --id ${EXCHANGE_APP_ID} --query "appRoles[?value=='IMAP.AccessAsApp'].id" -o tsv)=Role" && ` +
   `az ad app permission admin-consent --id ${c.clientId}`;
 
+function tlsAdvice(c: RemedyContext): string {
+  const code = c.errorCode ?? '';
+  if (code.includes('ALTNAME')) return `the certificate does not name ${c.host}; set the host the certificate is for (Exchange Online: outlook.office365.com).`;
+  if (code.includes('WRONG_VERSION') || code === 'EPROTO') return `${c.port} does not speak TLS from the first byte; Exchange Online's implicit-TLS IMAP port is 993.`;
+  if (code.includes('EXPIRED')) return `the server's certificate has expired or is not yet valid; check the machine's clock.`;
+  return 'the certificate is not trusted: a TLS-inspecting proxy or firewall on the way? Trust its CA with NODE_EXTRA_CA_CERTS.';
+}
+
 export function failureRemedy(code: FailureCode, c: RemedyContext): string {
   const vault = 'vaultUrl' in c.secret ? vaultName(c.secret.vaultUrl) : '';
   switch (code) {
@@ -81,7 +89,7 @@ export function failureRemedy(code: FailureCode, c: RemedyContext): string {
     case 'IMAP_CONNECT_REFUSED':
       return `Nothing accepted a connection on ${c.host}:${c.port}. Check the port (993 for IMAPS) and outbound firewall: Test-NetConnection ${c.host} -Port ${c.port}`;
     case 'IMAP_TLS':
-      return `TLS to ${c.host}:${c.port} failed${c.serverResponse ? ` (${c.serverResponse})` : ''}. Check the host name matches the certificate, that ${c.port} is an implicit-TLS port (993), and that no proxy intercepts TLS; for a private CA set NODE_EXTRA_CA_CERTS, never turn verification off.`;
+      return `TLS to ${c.host}:${c.port} failed (${c.errorCode ?? 'handshake'}): ${tlsAdvice(c)} Never turn verification off.`;
     case 'IMAP_TIMEOUT':
       return `${c.host}:${c.port} stopped answering. Check reachability (Test-NetConnection ${c.host} -Port ${c.port}) and Exchange Online service health in the Microsoft 365 admin center.`;
     case 'IMAP_AUTH_FAILED':

@@ -38,7 +38,6 @@ export async function probeImap(target: ImapTarget, accessToken: string, options
     host: target.host,
     port: target.port,
     secure: true,
-    servername: /^[\d.]+$|:/.test(target.host) ? undefined : target.host,
     auth: { user: target.address, accessToken },
     logger: session.logger() as never,
     connectionTimeout: options.connectMs,

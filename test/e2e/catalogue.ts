@@ -76,8 +76,10 @@ export const MAILBOXES: MailboxSpec[] = [
   ['backlog', 'good', { folders: [{ name: 'INBOX', messages: Array.from({ length: 30 }, (_, i) => ({ seen: false, receivedMinutesAgo: 500 - i })) }] }, { backlogUnseen: 10 }, { status: 'degraded', warnings: ['MAILBOX_BACKLOG'] }],
   ['refused', 'good', {}, { port: 'CLOSED' }, { status: 'failed', code: 'IMAP_CONNECT_REFUSED', phase: 'connect', remedy: ['Test-NetConnection 127.0.0.1 -Port'] }],
   ['dns', 'good', {}, { host: 'imap.does-not-exist.test' }, { status: 'failed', code: 'IMAP_DNS', phase: 'connect', remedy: ['Resolve-DnsName imap.does-not-exist.test'] }],
-  ['untrusted', 'good', {}, { port: 'UNTRUSTED' }, { status: 'failed', code: 'IMAP_TLS', phase: 'connect', remedy: ['NODE_EXTRA_CA_CERTS'] }],
-  ['plaintext', 'good', {}, { port: 'PLAIN' }, { status: 'failed', code: 'IMAP_TLS', phase: 'connect', remedy: ['implicit-TLS port'] }],
+  ['untrusted', 'good', {}, { port: 'UNTRUSTED' }, { status: 'failed', code: 'IMAP_TLS', phase: 'connect', remedy: ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'NODE_EXTRA_CA_CERTS'] }],
+  // The test resolver sends this name to loopback, where the certificate names only localhost.
+  ['wrongname', 'good', {}, { host: 'imap.wrong-name.example' }, { status: 'failed', code: 'IMAP_TLS', phase: 'connect', remedy: ['ERR_TLS_CERT_ALTNAME_INVALID', 'the certificate does not name imap.wrong-name.example'] }],
+  ['plaintext', 'good', {}, { port: 'PLAIN' }, { status: 'failed', code: 'IMAP_TLS', phase: 'connect', remedy: ['ERR_SSL_WRONG_VERSION_NUMBER', 'implicit-TLS IMAP port is 993'] }],
   ['wrongsecret', 'wrongsecret', {}, {}, { status: 'failed', code: 'TOKEN_INVALID_SECRET', phase: 'token', remedy: [`az ad app credential reset --id ${clientOf('wrongsecret')}`, '--name wrongsecret-secret'] }],
   ['expired', 'expired', {}, {}, { status: 'failed', code: 'TOKEN_SECRET_EXPIRED', phase: 'token', remedy: [`--id ${clientOf('expired')}`] }],
   ['ghost', 'ghost', {}, {}, { status: 'failed', code: 'TOKEN_APP_NOT_FOUND', phase: 'token', remedy: [`az ad app show --id ${clientOf('ghost')}`, TENANT] }],
