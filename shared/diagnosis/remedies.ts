@@ -85,7 +85,7 @@ export function failureRemedy(code: FailureCode, c: RemedyContext): string {
     case 'TOKEN_TENANT_MISMATCH':
       return `The token was issued by tenant ${c.tokenTenantId ?? '?'}, not the configured ${c.tenantId}. Set tenantId of app ${c.appId} to the tenant that holds ${c.address}.`;
     case 'IMAP_DNS':
-      return `The host ${c.host} does not resolve. Check mailboxes[${c.mailboxId}].host / defaults.host (Exchange Online: outlook.office365.com): Resolve-DnsName ${c.host}`;
+      return `The host ${c.host} does not resolve. Check the "host" of mailbox "${c.mailboxId}" (or defaults.host) in the config (Exchange Online: outlook.office365.com): Resolve-DnsName ${c.host}`;
     case 'IMAP_CONNECT_REFUSED':
       return `Nothing accepted a connection on ${c.host}:${c.port}. Check the port (993 for IMAPS) and outbound firewall: Test-NetConnection ${c.host} -Port ${c.port}`;
     case 'IMAP_TLS':
@@ -99,7 +99,7 @@ export function failureRemedy(code: FailureCode, c: RemedyContext): string {
     case 'IMAP_CONNECTION_CLOSED':
       return `${c.host} closed the connection during the check of ${c.address}. If it repeats, check Get-CASMailbox -Identity '${c.address}' and Exchange Online service health.`;
     case 'IMAP_FOLDER_NOT_FOUND':
-      return `${c.address} has no folder "${c.folder}". Fix mailboxes[${c.mailboxId}].folder, or list the folders: Get-MailboxFolderStatistics -Identity '${c.address}' | Select-Object Name,FolderPath`;
+      return `${c.address} has no folder "${c.folder}". Fix the "folder" of mailbox "${c.mailboxId}" in the config, or list the folders: Get-MailboxFolderStatistics -Identity '${c.address}' | Select-Object Name,FolderPath`;
     case 'IMAP_THROTTLED':
       return `Exchange is throttling ${c.address}. Lower "concurrency" or check less often; check which other clients use this app (${c.clientId}) at the same time.`;
     case 'IMAP_PROTOCOL':
