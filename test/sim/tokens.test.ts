@@ -2,6 +2,7 @@
  * The simulator's access tokens: shape of an Entra v1 app-only token, and a verifier that
  * refuses what a real resource refuses (wrong key, expired, not yet valid, `alg` switched).
  */
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { createSigningKey } from '../../sim/signing-key';
 import { issueAccessToken, verifyAccessToken, v1Issuer } from '../../sim/tokens';
@@ -12,8 +13,8 @@ const subject = { audience: EXCHANGE_RESOURCE, tenantId: 't-1', appId: 'app-1', 
 
 test('signing key: url-safe kid, PEM halves', () => {
   expect(key.kid).toMatch(/^[A-Za-z0-9_-]{27}$/);
-  expect(key.privateKeyPem).toContain('BEGIN PRIVATE KEY');
-  expect(key.publicKeyPem).toContain('BEGIN PUBLIC KEY');
+  expect(createPrivateKey(key.privateKeyPem).asymmetricKeyType).toBe('rsa');
+  expect(createPublicKey(key.publicKeyPem).asymmetricKeyType).toBe('rsa');
   expect(createSigningKey().kid).not.toBe(key.kid);
 });
 
