@@ -10,7 +10,7 @@ import { planRun } from '../shared/run/plan';
 import { runChecks } from '../shared/run/run-checks';
 import { trustedSimCa } from '../sim/ca';
 import type { Scenario } from '../sim/scenario';
-import { startSimTenant } from '../sim/tenant';
+import { startSimTenant, useSimIdentity } from '../sim/tenant';
 import { issueAccessToken } from '../sim/tokens';
 
 const TENANT = '5a6b7c8d-0000-4000-8000-0000000b0000';
@@ -33,7 +33,7 @@ function scenario(): Scenario {
 
 async function main(): Promise<void> {
   const tenant = await startSimTenant(scenario(), trustedSimCa());
-  Object.assign(process.env, tenant.identityEnv);
+  useSimIdentity(tenant);
   const token = issueAccessToken(tenant.key, { audience: 'https://outlook.office365.com', tenantId: TENANT, appId: CLIENT, objectId: OID, roles: ['IMAP.AccessAsApp'] });
   const addresses = Array.from({ length: MAILBOXES }, (_, i) => `m${i}@bench.example`);
   const rows: string[] = [];

@@ -5,14 +5,14 @@ const { spawnSync } = require('node:child_process');
 const { mkdtempSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
-const { loadOrCreateCa, caPaths } = require('../dist/sim/ca.js');
+const { loadOrCreateCa, simCaEnv } = require('../dist/sim/ca.js');
 
 const dir = mkdtempSync(join(tmpdir(), 'mailbox-health-bench-ca-'));
 loadOrCreateCa(dir);
 const name = process.argv[2] ?? 'engine-throughput';
 const result = spawnSync(process.execPath, [join(__dirname, '..', 'dist', 'bench', `${name}.js`)], {
   stdio: 'inherit',
-  env: { ...process.env, SIM_CA_DIR: dir, NODE_EXTRA_CA_CERTS: caPaths(dir).cert },
+  env: { ...process.env, ...simCaEnv(dir) },
 });
 rmSync(dir, { recursive: true, force: true });
 process.exit(result.status ?? 1);

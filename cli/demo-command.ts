@@ -9,14 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../shared/config/load';
 import { writeComplete } from '../shared/report/json';
-import { caPaths, loadOrCreateCa, trustedSimCa } from '../sim/ca';
+import { loadOrCreateCa, simCaEnv, trustedSimCa } from '../sim/ca';
 import { demoConfig, demoScenario } from '../sim/demo-scenario';
-import { startSimTenant } from '../sim/tenant';
+import { startSimTenant, useSimIdentity } from '../sim/tenant';
 import { runAndPrint } from './check-command';
 
 const CHILD = 'MAILBOX_HEALTH_DEMO_CHILD';
-/** Credentials that would make DefaultAzureCredential skip the demo's managed identity. */
-const FOREIGN_AZURE_ENV = ['AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET', 'AZURE_TENANT_ID', 'AZURE_CLIENT_CERTIFICATE_PATH', 'AZURE_FEDERATED_TOKEN_FILE', 'AZURE_USERNAME', 'AZURE_TOKEN_CREDENTIALS', 'MSI_ENDPOINT', 'MSI_SECRET'];
 
 export async function demoCommand(options: { json?: boolean }): Promise<number> {
   return process.env[CHILD] ? runDemo(options) : relaunch(options);
@@ -25,8 +23,7 @@ export async function demoCommand(options: { json?: boolean }): Promise<number> 
 function relaunch(options: { json?: boolean }): Promise<number> {
   const dir = join(tmpdir(), `m365-mailbox-health-demo-ca-${process.getuid?.() ?? 'user'}`);
   loadOrCreateCa(dir);
-  const env: NodeJS.ProcessEnv = { ...process.env, [CHILD]: '1', SIM_CA_DIR: dir, NODE_EXTRA_CA_CERTS: caPaths(dir).cert };
-  for (const name of FOREIGN_AZURE_ENV) delete env[name];
+  const env: NodeJS.ProcessEnv = { ...process.env, [CHILD]: '1', ...simCaEnv(dir) };
   const bin = join(__dirname, '..', '..', 'bin', 'mailbox-health.js');
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bin, 'demo', ...(options.json ? ['--json'] : [])], { stdio: 'inherit', env });
@@ -39,7 +36,7 @@ async function runDemo(options: { json?: boolean }): Promise<number> {
   const tenant = await startSimTenant(demoScenario(), trustedSimCa());
   try {
     // The monitor reads the vault as a Function App would: through its managed identity.
-    Object.assign(process.env, tenant.identityEnv);
+    useSimIdentity(tenant);
     const config = parseConfig(
       demoConfig({ authorityHost: tenant.entra.url, keyVaultUrl: tenant.vault.url, imapHost: tenant.imap.host, imapPort: tenant.imap.port }),
       'demo configuration',

@@ -86,6 +86,11 @@ export function caPaths(dir: string): { cert: string; key: string } {
   return { cert: join(dir, 'ca.pem'), key: join(dir, 'ca-key.pem') };
 }
 
+/** The environment a child process needs to trust (NODE_EXTRA_CA_CERTS) and use the CA in `dir`. */
+export function simCaEnv(dir: string): { SIM_CA_DIR: string; NODE_EXTRA_CA_CERTS: string } {
+  return { SIM_CA_DIR: dir, NODE_EXTRA_CA_CERTS: caPaths(dir).cert };
+}
+
 /**
  * Reuse the CA in `dir` or create it. The key file is private to the user (0600): whoever holds
  * it can mint certificates the demo process trusts.

@@ -24,6 +24,18 @@ export interface SimTenant {
   stop(): Promise<void>;
 }
 
+/** Credentials that would make DefaultAzureCredential pick another identity than the simulator's. */
+const FOREIGN_AZURE_ENV = ['AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET', 'AZURE_TENANT_ID', 'AZURE_CLIENT_CERTIFICATE_PATH', 'AZURE_FEDERATED_TOKEN_FILE', 'AZURE_USERNAME', 'AZURE_TOKEN_CREDENTIALS', 'MSI_ENDPOINT', 'MSI_SECRET'];
+
+/**
+ * Make this process read the vault as the simulated monitor identity, as a Function App reads it
+ * with its managed identity. msal-node reads the source once per process: call before the first read.
+ */
+export function useSimIdentity(tenant: SimTenant, env: NodeJS.ProcessEnv = process.env): void {
+  for (const name of FOREIGN_AZURE_ENV) delete env[name];
+  Object.assign(env, tenant.identityEnv);
+}
+
 export async function startSimTenant(scenario: Scenario, ca: Ca, options: { throttleBackoffMs?: number } = {}): Promise<SimTenant> {
   const key = createSigningKey();
   const tls = issueServerCert(ca);

@@ -10,11 +10,11 @@ const { spawnSync } = require('node:child_process');
 const { mkdtempSync, readFileSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
-const { loadOrCreateCa, caPaths } = require('../dist/sim/ca.js');
+const { loadOrCreateCa, simCaEnv } = require('../dist/sim/ca.js');
 
 const dir = mkdtempSync(join(tmpdir(), 'mailbox-health-test-ca-'));
 loadOrCreateCa(dir);
-const env = { ...process.env, SIM_CA_DIR: dir, NODE_EXTRA_CA_CERTS: caPaths(dir).cert };
+const env = { ...process.env, ...simCaEnv(dir) };
 const jest = require.resolve('jest/bin/jest');
 const summary = join(dir, 'summary.json');
 const result = spawnSync(process.execPath, [jest, '--json', `--outputFile=${summary}`, ...process.argv.slice(2)], { stdio: 'inherit', env });

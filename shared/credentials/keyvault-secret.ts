@@ -4,8 +4,9 @@
  * authority host without instance discovery.
  */
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
-import { SecretClient } from '@azure/keyvault-secrets';
+import { SecretClient, type KeyVaultSecret } from '@azure/keyvault-secrets';
 import { isKeyVaultDomain } from '../config/clouds';
+import { CheckFailure } from '../diagnosis/check-failure';
 import { classifyKeyVaultError } from '../diagnosis/classify-keyvault';
 import type { ReadSecret } from './secret';
 
@@ -37,14 +38,13 @@ export async function readKeyVaultSecret(vaultUrl: string, name: string, version
     // One quick retry: the run has a deadline, and the default (4 tries, ~6 s) eats it.
     retryOptions: { maxRetries: 1, retryDelayInMs: 200, maxRetryDelayInMs: 1000 },
   });
+  let secret: KeyVaultSecret;
   try {
-    const secret = await client.getSecret(name, { version, abortSignal: AbortSignal.timeout(access.timeoutMs) });
-    if (secret.properties.enabled === false) throw Object.assign(new Error('secret is disabled'), { statusCode: 403 });
-    if (secret.value === undefined || secret.value === '') {
-      throw Object.assign(new Error('secret has no value'), { statusCode: 404, code: 'SecretNotFound' });
-    }
-    return { value: secret.value, expiresOn: secret.properties.expiresOn ?? null };
+    secret = await client.getSecret(name, { version, abortSignal: AbortSignal.timeout(access.timeoutMs) });
   } catch (error) {
     throw classifyKeyVaultError(error, where);
   }
+  if (secret.properties.enabled === false) throw new CheckFailure('SECRET_DISABLED', 'secret', `${where} is disabled`);
+  if (!secret.value) throw new CheckFailure('SECRET_NOT_FOUND', 'secret', `${where} has no value`);
+  return { value: secret.value, expiresOn: secret.properties.expiresOn ?? null };
 }

@@ -1,3 +1,5 @@
+import { isKeyVaultDomain } from '../config/clouds';
+
 /** The concrete values a remedy is filled in with: this mailbox, its app, its secret, the token. */
 export interface RemedyContext {
   mailboxId: string;
@@ -27,5 +29,5 @@ export interface RemedyContext {
 /** The name az wants (--vault-name); a vault behind another host name cannot be named for it. */
 export function vaultName(vaultUrl: string): string {
   const host = new URL(vaultUrl).hostname;
-  return /\.vault\.(azure\.net|usgovcloudapi\.net|azure\.cn)$/i.test(host) ? host.split('.')[0]! : `<name of the vault at ${host}>`;
+  return isKeyVaultDomain(vaultUrl) ? host.split('.')[0]! : `<name of the vault at ${host}>`;
 }

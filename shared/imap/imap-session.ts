@@ -18,7 +18,6 @@ export class ImapSession {
   authenticatedAt: number | undefined;
   lastServerLine: string | undefined;
   lastError: unknown;
-  readonly commands: string[] = [];
 
   constructor(private readonly now: () => number = () => performance.now()) {}
 
@@ -31,10 +30,6 @@ export class ImapSession {
         this.greetedAt = this.now();
       }
       this.lastServerLine = msg.slice(0, 300);
-    } else if (src === 'c' && typeof msg === 'string') {
-      // "A2 AUTHENTICATE XOAUTH2 (* value hidden *)": keep the command name only.
-      const command = msg.split(' ')[1];
-      if (command) this.commands.push(command.toUpperCase());
     } else if (src === 'auth' && msg === 'User authenticated') {
       this.stage = 'authenticated';
       this.authenticatedAt = this.now();

@@ -11,16 +11,12 @@ import { runChecks, type RunOptions } from '../../shared/run/run-checks';
 import type { CheckResult, RunReport } from '../../shared/run/result';
 import { trustedSimCa } from '../../sim/ca';
 import type { Scenario } from '../../sim/scenario';
-import { startSimTenant, type SimTenant } from '../../sim/tenant';
+import { startSimTenant, useSimIdentity, type SimTenant } from '../../sim/tenant';
 import { loopbackLookup } from './net-helpers';
-
-const FOREIGN_AZURE_ENV = ['AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET', 'AZURE_TENANT_ID', 'AZURE_FEDERATED_TOKEN_FILE', 'AZURE_TOKEN_CREDENTIALS'];
 
 export async function startTenant(scenario: Scenario, options: { throttleBackoffMs?: number } = {}): Promise<SimTenant> {
   const tenant = await startSimTenant(scenario, trustedSimCa(), { throttleBackoffMs: options.throttleBackoffMs ?? 50 });
-  for (const name of FOREIGN_AZURE_ENV) delete process.env[name];
-  // msal-node reads the managed-identity source once per process: set it before the first read.
-  Object.assign(process.env, tenant.identityEnv);
+  useSimIdentity(tenant);
   return tenant;
 }
 
