@@ -1,6 +1,6 @@
 /** Printing the report: table or JSON, colour only on a TTY, the whole of it before exit. */
 import { exitCode } from '../shared/run/report';
-import type { RunReport } from '../shared/run/result';
+import type { RunReport } from '../shared/contract/result';
 import { renderJson, writeComplete } from '../shared/report/json';
 import { renderTable } from '../shared/report/table';
 

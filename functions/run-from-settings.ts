@@ -5,7 +5,7 @@
 import { loadConfigFromSetting } from '../shared/config/load';
 import type { Config } from '../shared/config/schema';
 import { planRun } from '../shared/run/plan';
-import type { RunReport } from '../shared/run/result';
+import type { RunReport } from '../shared/contract/result';
 import { runChecks } from '../shared/run/run-checks';
 
 let cached: { text: string; config: Config } | undefined;

@@ -3,7 +3,7 @@
  * engine turns it into the result's `failure`, adding the remedy filled in with this mailbox's
  * values. `detail` carries facts the remedy needs (an AADSTS number, the token's roles).
  */
-import { FAILURE_CODES, type FailureCode, type FailurePhase, type Kind } from './codes';
+import { FAILURE_CODES, type FailureCode, type FailurePhase, type Kind } from '../contract/codes';
 
 export interface FailureDetail {
   aadsts?: number;

@@ -4,7 +4,7 @@
  * `BAD User is authenticated but not connected.` when IMAP is off or access is missing.
  */
 import { CheckFailure } from './check-failure';
-import type { Phase } from './codes';
+import type { Phase } from '../contract/codes';
 import { DNS_CODES, REFUSED_CODES, TIMEOUT_CODES, errorCode, isTlsCode } from './network-errors';
 import type { ImapSession } from '../imap/imap-session';
 

@@ -4,7 +4,7 @@
  * client's own record of the socket error is consulted.
  */
 import { CheckFailure } from './check-failure';
-import type { FailureCode } from './codes';
+import type { FailureCode } from '../contract/codes';
 import { errorCode } from './network-errors';
 import type { TokenNetworkError } from '../token/network-client';
 

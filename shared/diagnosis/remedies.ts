@@ -3,7 +3,7 @@
  * this mailbox's values. Keep each one actionable on its own: the admin reading it at 3 a.m.
  * should not need the README.
  */
-import type { FailureCode, WarningCode } from './codes';
+import type { FailureCode, WarningCode } from '../contract/codes';
 import { vaultName, type RemedyContext } from './remedy-context';
 
 /** Office 365 Exchange Online's application id: the API that owns IMAP.AccessAsApp. */

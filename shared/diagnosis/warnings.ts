@@ -2,10 +2,10 @@
  * The warnings: the mailbox works, but something will break it (an expiring secret) or shows it
  * is not being consumed (backlog), or the app may do far more than IMAP needs.
  */
-import type { WarningCode } from './codes';
+import type { WarningCode } from '../contract/codes';
 import type { RemedyContext } from './remedy-context';
 import { warningRemedy } from './remedies';
-import type { FolderStatus, Warning } from '../run/result';
+import type { FolderStatus, Warning } from '../contract/result';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

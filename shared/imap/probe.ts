@@ -8,8 +8,8 @@
 import type { LookupFunction } from 'node:net';
 import { ImapFlow } from 'imapflow';
 import { classifyImapError, sessionPhase } from '../diagnosis/classify-imap';
-import type { Phase } from '../diagnosis/codes';
-import type { FolderStatus } from '../run/result';
+import type { Phase } from '../contract/codes';
+import type { FolderStatus } from '../contract/result';
 import { ImapSession } from './imap-session';
 
 export interface ImapTarget {

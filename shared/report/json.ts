@@ -3,7 +3,7 @@
  * report into a pipe is only done when the stream says so (process.exit() would cut it off).
  */
 import type { Writable } from 'node:stream';
-import type { RunReport } from '../run/result';
+import type { RunReport } from '../contract/result';
 
 export function writeComplete(stream: Writable, text: string): Promise<void> {
   return new Promise((resolve, reject) => {

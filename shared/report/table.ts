@@ -2,7 +2,7 @@
  * The report for people: one line per mailbox, then what broke and the remedy to paste.
  * Colour only when asked (the CLI asks on a TTY without NO_COLOR).
  */
-import type { CheckResult, RunReport, Status } from '../run/result';
+import type { CheckResult, RunReport, Status } from '../contract/result';
 
 const COLOURS: Record<Status | 'dim' | 'bold', [number, number]> = {
   ok: [32, 39],

@@ -5,7 +5,7 @@
  */
 import type { LookupFunction } from 'node:net';
 import { CheckFailure, ensureError } from '../diagnosis/check-failure';
-import { FAILURE_CODES, PHASES, type FailureCode, type FailurePhase, type Phase } from '../diagnosis/codes';
+import { FAILURE_CODES, PHASES, type FailureCode, type FailurePhase, type Phase } from '../contract/codes';
 import { Redactor } from '../diagnosis/redact';
 import type { RemedyContext } from '../diagnosis/remedy-context';
 import { failureRemedy } from '../diagnosis/remedies';
@@ -17,7 +17,7 @@ import type { TokenProvider } from '../token/token-provider';
 import { DeadlineExceeded, deadlineSignal, race } from './deadline';
 import type { MailboxPlan, RunPlan } from './plan';
 import { remedyContext } from './remedy-context';
-import type { CheckResult, Failure, FolderStatus, PhaseTimings, TokenFacts, Warning } from './result';
+import type { CheckResult, Failure, FolderStatus, PhaseTimings, TokenFacts, Warning } from '../contract/result';
 
 export interface CheckDeps {
   secrets: SecretReader;

@@ -1,4 +1,4 @@
-import type { CheckResult, RunReport, Status } from './result';
+import type { CheckResult, RunReport, Status } from '../contract/result';
 
 const RANK: Record<Status, number> = { ok: 0, degraded: 1, failed: 2 };
 

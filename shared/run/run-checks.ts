@@ -13,7 +13,7 @@ import { checkMailbox } from './check-mailbox';
 import { deadlineSignal } from './deadline';
 import type { RunPlan } from './plan';
 import { buildReport } from './report';
-import type { CheckResult, RunReport } from './result';
+import type { CheckResult, RunReport } from '../contract/result';
 
 export interface RunOptions {
   /** Credential for Key Vault; DefaultAzureCredential when omitted. */

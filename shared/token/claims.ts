@@ -4,9 +4,9 @@
  * object id that New-ServicePrincipal and Add-MailboxPermission need).
  */
 import { CheckFailure } from '../diagnosis/check-failure';
-import { IMAP_ROLE } from '../diagnosis/codes';
+import { IMAP_ROLE } from '../contract/codes';
 import { EXCHANGE_APP_ID } from '../diagnosis/remedies';
-import type { TokenFacts } from '../run/result';
+import type { TokenFacts } from '../contract/result';
 
 export function decodeClaims(accessToken: string): Record<string, unknown> {
   const payload = accessToken.split('.')[1];

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunReport } from '../../shared/run/result';
+import type { RunReport } from '../../shared/contract/result';
 import type { SimTenant } from '../../sim/tenant';
 import { ENV_SECRET, MONITOR_SECRET, catalogueConfig, catalogueScenario, TENANT } from './catalogue';
 import { BIN, runCli } from './cli-process';

@@ -3,8 +3,8 @@
  * where healthy mailboxes sit next to broken ones.
  */
 import { renderTable } from '../../shared/report/table';
-import type { RunReport } from '../../shared/run/result';
-import { PHASES } from '../../shared/diagnosis/codes';
+import type { RunReport } from '../../shared/contract/result';
+import { PHASES } from '../../shared/contract/codes';
 import type { SimTenant } from '../../sim/tenant';
 import { MAILBOXES, ENV_SECRET, MONITOR_SECRET, catalogueConfig, catalogueScenario, type Endpoints } from './catalogue';
 import { closedPort, plainImapServer, untrustedTlsServer } from './net-helpers';

@@ -8,7 +8,7 @@ import { parseConfig } from '../../shared/config/load';
 import type { ConfigInput } from '../../shared/config/schema';
 import { planRun } from '../../shared/run/plan';
 import { runChecks, type RunOptions } from '../../shared/run/run-checks';
-import type { CheckResult, RunReport } from '../../shared/run/result';
+import type { CheckResult, RunReport } from '../../shared/contract/result';
 import { trustedSimCa } from '../../sim/ca';
 import type { Scenario } from '../../sim/scenario';
 import { startSimTenant, useSimIdentity, type SimTenant } from '../../sim/tenant';

@@ -5,7 +5,7 @@
 import { HttpRequest, InvocationContext } from '@azure/functions';
 import { checkHttp } from '../../functions/check-http';
 import { checkTimer } from '../../functions/check-timer';
-import type { RunReport } from '../../shared/run/result';
+import type { RunReport } from '../../shared/contract/result';
 import type { SimTenant } from '../../sim/tenant';
 import { catalogueConfig, catalogueScenario } from '../e2e/catalogue';
 import { startTenant } from '../e2e/sim-harness';

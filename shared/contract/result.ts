@@ -2,7 +2,7 @@
  * The result contract of DESIGN.md (stable: other tools parse it). Every phase key is always
  * present, null when the phase was not reached.
  */
-import type { FailureCode, FailurePhase, Kind, Phase, WarningCode } from '../diagnosis/codes';
+import type { FailureCode, FailurePhase, Kind, Phase, WarningCode } from './codes';
 
 export type Status = 'ok' | 'degraded' | 'failed';
 

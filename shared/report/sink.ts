@@ -1,0 +1,42 @@
+/**
+ * Where a finished run goes besides the entry point's own output: Application Insights, the
+ * per-mailbox state in Table Storage, the notifier. Every sink gets the same three things, reads
+ * them and never changes them (data flows one way: run → report → sinks). A sink never throws
+ * and never delays the end of an invocation beyond the flush timeout it is given: a broken sink
+ * must not turn into a broken check.
+ */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { RunReport } from '../contract/result';
+import type { RunPlan } from '../run/plan';
+
+export type Trigger = 'timer' | 'http' | 'cli' | 'queue' | 'sweep';
+
+/** Who ran this, where and as which run: the same for every sink of one run. */
+export interface RunContext {
+  runId: string;
+  trigger: Trigger;
+  /** REGION_NAME on Azure Functions, the host name elsewhere. */
+  location: string;
+  host: string;
+  version: string;
+}
+
+export interface Sink {
+  readonly name: string;
+  /** One completed run (or one queue batch of a fanned-out run: same runId, its part of the plan). */
+  report(report: RunReport, plan: RunPlan, run: RunContext): Promise<void>;
+  /** The monitor itself broke before or outside any mailbox's check (bad config, a crash). */
+  monitorError(error: Error, run: RunContext, properties?: Record<string, string>): Promise<void>;
+  /** Deliver what is buffered; resolves within `timeoutMs` whatever the far end does. */
+  flush(timeoutMs: number): Promise<void>;
+}
+
+// Read once: the version every telemetry item and stored row is stamped with.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const VERSION: string = (require('../../../package.json') as { version: string }).version;
+
+export function newRunContext(trigger: Trigger, env: NodeJS.ProcessEnv = process.env, runId: string = randomUUID()): RunContext {
+  const host = hostname();
+  return { runId, trigger, location: env.REGION_NAME || host, host, version: VERSION };
+}
