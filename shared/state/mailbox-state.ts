@@ -1,0 +1,274 @@
+/**
+ * The row model of the per-mailbox state in Azure Table Storage (pure: no I/O). Read by the status
+ * page, `?source=stored` and the notifier; written by inline runs and queue batches alike.
+ *
+ * Table `mailboxstate`, one row per mailbox (PartitionKey `mailbox`, RowKey the encoded id: one
+ * partition, so the whole fleet is one ordered query). It holds the latest result flattened for
+ * queries (status, code, …), the whole result as JSON (so a stored report is byte-for-byte the
+ * live one), when the current status began, and the last 24 hours as one cell per hour.
+ *
+ * Table `mailboxhistory`, one row per check (PartitionKey the encoded mailbox id, RowKey the
+ * inverted check time): a mailbox's history is one range query, newest first, and rows older than
+ * `HISTORY_DAYS` are one range query per mailbox away from deletion.
+ */
+import type { CheckResult, Status, Warning } from '../contract/result';
+import type { RunContext } from '../report/sink';
+
+export const LATEST_TABLE = 'mailboxstate';
+export const HISTORY_TABLE = 'mailboxhistory';
+export const LATEST_PARTITION = 'mailbox';
+
+/** `not-checked`: the mailbox's batch was dead-lettered; the row keeps its last real result. */
+export type StoredStatus = Status | 'not-checked';
+
+export interface LatestRow {
+  partitionKey: string;
+  rowKey: string;
+  mailbox: string;
+  address: string;
+  app: string;
+  status: StoredStatus;
+  code: string;
+  phase: string;
+  kind: string;
+  message: string;
+  remedy: string;
+  /** Warning codes, comma-separated (the full warnings are in `result`). */
+  warningCodes: string;
+  /** The last real check (ISO); empty when the mailbox was never checked. */
+  checkedAt: string;
+  durationMs: number;
+  runId: string;
+  trigger: string;
+  /** Key Vault `expiresOn` of the app's secret when a warning carried it (ISO), else empty. */
+  secretExpiresOn: string;
+  /** When the current status and code began (ISO): "failing since". */
+  since: string;
+  previousStatus: string;
+  previousCode: string;
+  /** Last 24 hours, one cell per UTC hour, oldest first, see STRIP_CELLS; `stripHour` is the last cell's hour. */
+  strip: string;
+  stripHour: number;
+  /** Why the mailbox is not checked (dead batch), and since when; empty otherwise. */
+  notCheckedReason: string;
+  notCheckedAt: string;
+  /** The latest CheckResult as JSON (empty if never checked). */
+  result: string;
+}
+
+export interface HistoryRow {
+  partitionKey: string;
+  rowKey: string;
+  mailbox: string;
+  status: StoredStatus;
+  code: string;
+  phase: string;
+  message: string;
+  warningCodes: string;
+  checkedAt: string;
+  durationMs: number;
+  runId: string;
+}
+
+export const STRIP_HOURS = 24;
+/** One character per hour, the worst of the hour: none, not checked, ok, degraded, failed. */
+export const STRIP_CELLS = { none: '.', 'not-checked': 'n', ok: 'o', degraded: 'd', failed: 'f' } as const;
+const CELL_RANK = '.nodf';
+const HOUR_MS = 3600_000;
+const DAY_MS = 24 * HOUR_MS;
+/** Table Storage caps a string property at 32 K characters; messages stay far below. */
+const MAX_TEXT = 8000;
+const MAX_HISTORY_MESSAGE = 1000;
+
+/** Keys may not hold / \ # ? or control characters; mailbox ids come from outside. */
+export function encodeKey(id: string): string {
+  return encodeURIComponent(id).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+export function decodeKey(key: string): string {
+  return decodeURIComponent(key);
+}
+
+/** Newest first in RowKey order: the time inverted, fixed width (until the year 2286). */
+export function historyRowKey(checkedAt: string, runId: string): string {
+  const inverted = 9_999_999_999_999 - Date.parse(checkedAt);
+  return `${String(inverted).padStart(13, '0')}_${encodeKey(runId)}`;
+}
+
+/** Every history row of a mailbox older than `cutoff` has a RowKey greater than this. */
+export function historyCutoffKey(cutoff: Date): string {
+  return String(9_999_999_999_999 - cutoff.getTime()).padStart(13, '0');
+}
+
+export const hourOf = (iso: string | number | Date): number => Math.floor(new Date(iso).getTime() / HOUR_MS);
+
+function worst(a: string, b: string): string {
+  return CELL_RANK.indexOf(a) >= CELL_RANK.indexOf(b) ? a : b;
+}
+
+/** The strip as seen at `hour`: shifted left, the hours without data filled with `none`. */
+export function stripAt(strip: string, stripHour: number, hour: number): string {
+  const base = strip.padStart(STRIP_HOURS, STRIP_CELLS.none).slice(-STRIP_HOURS);
+  const shift = hour - stripHour;
+  if (shift <= 0) return base;
+  if (shift >= STRIP_HOURS) return STRIP_CELLS.none.repeat(STRIP_HOURS);
+  return base.slice(shift) + STRIP_CELLS.none.repeat(shift);
+}
+
+/** Adds one status at time `at` to the strip; a late, older status lands in its own hour. */
+export function addToStrip(previous: { strip: string; stripHour: number } | undefined, status: StoredStatus, at: string): { strip: string; stripHour: number } {
+  const hour = hourOf(at);
+  const cell = STRIP_CELLS[status];
+  if (!previous || !previous.strip) return { strip: stripAt(cell, hour, hour), stripHour: hour };
+  const lastHour = Math.max(hour, previous.stripHour);
+  const cells = stripAt(previous.strip, previous.stripHour, lastHour).split('');
+  const index = STRIP_HOURS - 1 - (lastHour - hour);
+  if (index >= 0) cells[index] = worst(cells[index]!, cell);
+  return { strip: cells.join(''), stripHour: lastHour };
+}
+
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+/** The vault secret's expiry, when the check's warnings carried it (SECRET_EXPIRING / _EXPIRED_IN_VAULT). */
+export function secretExpiresOn(warnings: Warning[]): string {
+  const found = warnings.find((w) => typeof w.expiresOn === 'string' && w.code.startsWith('SECRET_'));
+  return (found?.expiresOn as string | undefined) ?? '';
+}
+
+/** The row after `result`, given the row before it (undefined for a mailbox new to the table). */
+export function latestRow(result: CheckResult, run: RunContext, previous?: LatestRow): LatestRow {
+  const code = result.failure?.code ?? '';
+  const prevStatus = previous?.checkedAt ? previous.status : '';
+  const unchanged = previous?.since && prevStatus === result.status && previous.code === code;
+  return {
+    partitionKey: LATEST_PARTITION,
+    rowKey: encodeKey(result.mailbox),
+    mailbox: result.mailbox,
+    address: result.address,
+    app: result.app,
+    status: result.status,
+    code,
+    phase: result.failure?.phase ?? '',
+    kind: result.failure?.kind ?? '',
+    message: clip(result.failure?.message ?? result.warnings.map((w) => w.message).join('; '), MAX_TEXT),
+    remedy: clip(result.failure?.remedy ?? result.warnings.find((w) => w.remedy)?.remedy ?? '', MAX_TEXT),
+    warningCodes: result.warnings.map((w) => w.code).join(','),
+    checkedAt: result.checkedAt,
+    durationMs: result.durationMs,
+    runId: run.runId,
+    trigger: run.trigger,
+    secretExpiresOn: secretExpiresOn(result.warnings),
+    since: unchanged ? previous!.since : result.checkedAt,
+    previousStatus: unchanged ? previous!.previousStatus : prevStatus,
+    previousCode: unchanged ? previous!.previousCode : (previous?.code ?? ''),
+    ...addToStrip(previous, result.status, result.checkedAt),
+    notCheckedReason: '',
+    notCheckedAt: '',
+    result: JSON.stringify(result),
+  };
+}
+
+/**
+ * The row of a mailbox whose batch died (poison queue): marked not checked, its last real result
+ * kept, so the page shows both "not checked since …" and what the last check said.
+ */
+export function notCheckedRow(mailbox: { id: string; address: string; app: string }, reason: string, at: string, run: RunContext, previous?: LatestRow): LatestRow {
+  const base: LatestRow = previous ?? {
+    partitionKey: LATEST_PARTITION,
+    rowKey: encodeKey(mailbox.id),
+    mailbox: mailbox.id,
+    address: mailbox.address,
+    app: mailbox.app,
+    status: 'not-checked',
+    code: '',
+    phase: '',
+    kind: '',
+    message: '',
+    remedy: '',
+    warningCodes: '',
+    checkedAt: '',
+    durationMs: 0,
+    runId: '',
+    trigger: '',
+    secretExpiresOn: '',
+    since: at,
+    previousStatus: '',
+    previousCode: '',
+    strip: '',
+    stripHour: 0,
+    notCheckedReason: '',
+    notCheckedAt: '',
+    result: '',
+  };
+  return {
+    ...base,
+    status: 'not-checked',
+    since: previous?.status === 'not-checked' ? previous.since : at,
+    previousStatus: previous?.status === 'not-checked' ? previous.previousStatus : (previous?.status ?? ''),
+    previousCode: previous?.status === 'not-checked' ? previous.previousCode : (previous?.code ?? ''),
+    runId: run.runId,
+    ...addToStrip(previous, 'not-checked', at),
+    notCheckedReason: clip(reason, MAX_TEXT),
+    notCheckedAt: at,
+  };
+}
+
+export function historyRow(result: CheckResult, run: RunContext): HistoryRow {
+  return {
+    partitionKey: encodeKey(result.mailbox),
+    rowKey: historyRowKey(result.checkedAt, run.runId),
+    mailbox: result.mailbox,
+    status: result.status,
+    code: result.failure?.code ?? '',
+    phase: result.failure?.phase ?? '',
+    message: clip(result.failure?.message ?? result.warnings.map((w) => w.message).join('; '), MAX_HISTORY_MESSAGE),
+    warningCodes: result.warnings.map((w) => w.code).join(','),
+    checkedAt: result.checkedAt,
+    durationMs: result.durationMs,
+    runId: run.runId,
+  };
+}
+
+/** The stored result, for a report served from state; undefined when never checked. */
+export function storedResult(row: LatestRow): CheckResult | undefined {
+  return row.result ? (JSON.parse(row.result) as CheckResult) : undefined;
+}
+
+/** Whole days until the secret expires (negative once expired); undefined when not known. */
+export function secretDaysLeft(row: Pick<LatestRow, 'secretExpiresOn'>, now = Date.now()): number | undefined {
+  if (!row.secretExpiresOn) return undefined;
+  return Math.floor((Date.parse(row.secretExpiresOn) - now) / DAY_MS);
+}
+
+/** Reads an entity back as a row: missing properties (older rows) get their empty defaults. */
+export function toLatestRow(entity: Record<string, unknown>): LatestRow {
+  const text = (key: string) => (typeof entity[key] === 'string' ? (entity[key] as string) : '');
+  const number = (key: string) => (typeof entity[key] === 'number' ? (entity[key] as number) : 0);
+  return {
+    partitionKey: text('partitionKey'),
+    rowKey: text('rowKey'),
+    mailbox: text('mailbox') || decodeKey(text('rowKey')),
+    address: text('address'),
+    app: text('app'),
+    status: (text('status') || 'not-checked') as StoredStatus,
+    code: text('code'),
+    phase: text('phase'),
+    kind: text('kind'),
+    message: text('message'),
+    remedy: text('remedy'),
+    warningCodes: text('warningCodes'),
+    checkedAt: text('checkedAt'),
+    durationMs: number('durationMs'),
+    runId: text('runId'),
+    trigger: text('trigger'),
+    secretExpiresOn: text('secretExpiresOn'),
+    since: text('since'),
+    previousStatus: text('previousStatus'),
+    previousCode: text('previousCode'),
+    strip: text('strip'),
+    stripHour: number('stripHour'),
+    notCheckedReason: text('notCheckedReason'),
+    notCheckedAt: text('notCheckedAt'),
+    result: text('result'),
+  };
+}

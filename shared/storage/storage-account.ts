@@ -1,0 +1,64 @@
+/**
+ * Where Storage is and how to reach it, read from the same app settings the Functions host reads
+ * for a connection (here `AzureWebJobsStorage`, which also drives the queue trigger):
+ *
+ * - In Azure, identity-based: `AzureWebJobsStorage__accountName` (or `__queueServiceUri` and
+ *   `__tableServiceUri`), optional `__credential=managedidentity` and `__clientId` for a
+ *   user-assigned identity. The Function App's identity needs *Storage Queue Data Contributor*
+ *   and *Storage Table Data Contributor*; no key ever sits in a setting.
+ * - Locally and in tests: `AzureWebJobsStorage` holding a connection string (Azurite's).
+ */
+import { TableClient } from '@azure/data-tables';
+import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
+import { QueueClient } from '@azure/storage-queue';
+
+export const STORAGE_CONNECTION = 'AzureWebJobsStorage';
+
+export type StorageAccount =
+  | { kind: 'connectionString'; connectionString: string }
+  | { kind: 'identity'; queueServiceUri: string; tableServiceUri: string; credential: TokenCredential };
+
+export class StorageSettingsError extends Error {
+  override readonly name = 'StorageSettingsError';
+}
+
+/** Every request to Storage gives up after this long (the SDK's own retries included). */
+export const STORAGE_TIMEOUT_MS = 10000;
+
+export function storageAccount(env: NodeJS.ProcessEnv = process.env, connection = STORAGE_CONNECTION): StorageAccount {
+  const connectionString = env[connection];
+  if (connectionString) {
+    if (!/AccountName=|UseDevelopmentStorage=true/i.test(connectionString)) {
+      throw new StorageSettingsError(`${connection}: not a Storage connection string (expected AccountName=… or UseDevelopmentStorage=true)`);
+    }
+    return { kind: 'connectionString', connectionString };
+  }
+  const account = env[`${connection}__accountName`];
+  const queueServiceUri = env[`${connection}__queueServiceUri`] ?? (account ? `https://${account}.queue.core.windows.net` : undefined);
+  const tableServiceUri = env[`${connection}__tableServiceUri`] ?? (account ? `https://${account}.table.core.windows.net` : undefined);
+  if (!queueServiceUri || !tableServiceUri) {
+    throw new StorageSettingsError(
+      `Storage is not configured: set ${connection}__accountName (managed identity; or ${connection}__queueServiceUri and ${connection}__tableServiceUri), or ${connection} to a connection string`,
+    );
+  }
+  const clientId = env[`${connection}__clientId`];
+  const credential = env[`${connection}__credential`]?.toLowerCase() === 'managedidentity'
+    ? new ManagedIdentityCredential(clientId ? { clientId } : {})
+    : new DefaultAzureCredential(clientId ? { managedIdentityClientId: clientId } : {});
+  return { kind: 'identity', queueServiceUri, tableServiceUri, credential };
+}
+
+const retryOptions = { maxRetries: 2, tryTimeoutInMs: STORAGE_TIMEOUT_MS };
+
+export function tableClient(account: StorageAccount, table: string): TableClient {
+  if (account.kind === 'connectionString') {
+    const insecure = /DefaultEndpointsProtocol=http;|TableEndpoint=http:|UseDevelopmentStorage=true/i.test(account.connectionString);
+    return TableClient.fromConnectionString(account.connectionString, table, { allowInsecureConnection: insecure, retryOptions: { maxRetries: 2 } });
+  }
+  return new TableClient(account.tableServiceUri, table, account.credential, { retryOptions: { maxRetries: 2 } });
+}
+
+export function queueClient(account: StorageAccount, queue: string): QueueClient {
+  if (account.kind === 'connectionString') return new QueueClient(account.connectionString, queue, { retryOptions });
+  return new QueueClient(`${account.queueServiceUri.replace(/\/$/, '')}/${queue}`, account.credential, { retryOptions });
+}
