@@ -9,8 +9,8 @@ const { loadOrCreateCa, simCaEnv } = require('../dist/sim/ca.js');
 
 const dir = mkdtempSync(join(tmpdir(), 'mailbox-health-bench-ca-'));
 loadOrCreateCa(dir);
-const name = process.argv[2] ?? 'engine-throughput';
-const result = spawnSync(process.execPath, [join(__dirname, '..', 'dist', 'bench', `${name}.js`)], {
+const name = process.argv[2] && !process.argv[2].startsWith('-') ? process.argv[2] : 'fleet';
+const result = spawnSync(process.execPath, [join(__dirname, '..', 'dist', 'bench', `${name}.js`), ...process.argv.slice(name === process.argv[2] ? 3 : 2)], {
   stdio: 'inherit',
   env: { ...process.env, ...simCaEnv(dir) },
 });
