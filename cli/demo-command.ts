@@ -38,13 +38,13 @@ async function runDemo(options: { json?: boolean }): Promise<number> {
     // The monitor reads the vault as a Function App would: through its managed identity.
     useSimIdentity(tenant);
     const config = parseConfig(
-      demoConfig({ authorityHost: tenant.entra.url, keyVaultUrl: tenant.vault.url, imapHost: tenant.imap.host, imapPort: tenant.imap.port }),
+      demoConfig({ authorityHost: tenant.entra.url, keyVaultUrl: tenant.vault.url, imapHost: tenant.imap.host, imapPort: tenant.imap.port, graphUrl: tenant.graph.url }),
       'demo configuration',
     );
     if (!options.json) {
       await writeComplete(
         process.stdout,
-        `Simulated tenant: Entra ID ${tenant.entra.url}, Key Vault ${tenant.vault.url}, Exchange IMAP ${tenant.imap.host}:${tenant.imap.port}.\n` +
+        `Simulated tenant: Entra ID ${tenant.entra.url}, Key Vault ${tenant.vault.url}, Microsoft Graph ${tenant.graph.url}, Exchange IMAP ${tenant.imap.host}:${tenant.imap.port}.\n` +
           `Contoso's importer reads ${config.mailboxes.length} mailboxes; most are broken on purpose, each in its own way.\n\n`,
       );
     }

@@ -23,13 +23,16 @@ export function demoScenario(): Scenario {
   return {
     tenants: [TENANT],
     apps: [
-      { clientId: ids.logicaldoc.clientId, tenantId: TENANT, displayName: 'LogicalDOC import', secret: 'Lq8~demo-logicaldoc-secret-value.0001', servicePrincipalObjectId: ids.logicaldoc.objectId, roles: ['IMAP.AccessAsApp'] },
+      { clientId: ids.logicaldoc.clientId, tenantId: TENANT, displayName: 'LogicalDOC import', secret: 'Lq8~demo-logicaldoc-secret-value.0001', servicePrincipalObjectId: ids.logicaldoc.objectId, roles: ['IMAP.AccessAsApp'],
+        credentials: { password: [secretCredential('e1d8c0a2-0001-4c1e-9a51-000000000001', 'mailbox import', 'Lq8', 165, 200)], key: [] } },
       // The secret's end date passed in Entra: AADSTS7000222.
       { clientId: ids.scanner.clientId, tenantId: TENANT, displayName: 'Scanner inbox', secret: 'Sc4~demo-scanner-secret-value.0002', secretExpired: true, servicePrincipalObjectId: ids.scanner.objectId, roles: ['IMAP.AccessAsApp'] },
       // IMAP.AccessAsApp added but admin consent never granted: the token has no roles.
       { clientId: ids.archiver.clientId, tenantId: TENANT, displayName: 'Archiver', secret: 'Ar7~demo-archiver-secret-value.0003', servicePrincipalObjectId: ids.archiver.objectId, roles: [] },
       // Set up from the LogicalDOC guide: far more than IMAP needs.
-      { clientId: ids.crm.clientId, tenantId: TENANT, displayName: 'CRM mail import', secret: 'Cr9~demo-crm-secret-value.0004', servicePrincipalObjectId: ids.crm.objectId, roles: ['IMAP.AccessAsApp', 'full_access_as_app', 'Mail.ReadWrite', 'Mail.Send'] },
+      { clientId: ids.crm.clientId, tenantId: TENANT, displayName: 'CRM mail import', secret: 'Cr9~demo-crm-secret-value.0004', servicePrincipalObjectId: ids.crm.objectId, roles: ['IMAP.AccessAsApp', 'full_access_as_app', 'Mail.ReadWrite', 'Mail.Send'],
+        // Someone added a new secret in Entra last week but never put it into the vault.
+        credentials: { password: [secretCredential('e1d8c0a2-0004-4c1e-9a51-000000000004', 'crm 2025', 'Cr9', 353, 12), secretCredential('e1d8c0a2-0005-4c1e-9a51-000000000005', 'crm 2026', 'Zq4', 7, 723)], key: [] } },
     ],
     vault: {
       secrets: [
@@ -62,16 +65,25 @@ export function demoScenario(): Scenario {
         { address: 'crm@contoso.com', fullAccess: [ids.crm.objectId], folders: [{ name: 'INBOX', messages: recent(4, true) }] },
       ],
     },
-    monitorIdentity: { clientId: ids.monitor.clientId, tenantId: TENANT, objectId: ids.monitor.objectId, secret: 'Mn1~demo-monitor-identity-secret.0005' },
+    monitorIdentity: { clientId: ids.monitor.clientId, tenantId: TENANT, objectId: ids.monitor.objectId, secret: 'Mn1~demo-monitor-identity-secret.0005', graphRoles: ['Application.Read.All', 'Mail.Send'] },
   };
 }
 
+/** A secret on an app registration, started `ageDays` ago and ending in `daysLeft` days. */
+function secretCredential(keyId: string, displayName: string, hint: string, ageDays: number, daysLeft: number) {
+  return { keyId, displayName, hint, startDateTime: new Date(Date.now() - ageDays * DAY), endDateTime: new Date(Date.now() + daysLeft * DAY) };
+}
+
 /** The admin's config for the demo tenant; endpoints are filled in once the simulator runs. */
-export function demoConfig(endpoints: { authorityHost: string; keyVaultUrl: string; imapHost: string; imapPort: number }) {
+export function demoConfig(endpoints: { authorityHost: string; keyVaultUrl: string; imapHost: string; imapPort: number; graphUrl?: string }) {
   const ids = DEMO_IDS;
   const app = (id: string, clientId: string, secret: string, displayName: string) => ({ id, tenantId: TENANT, clientId, displayName, credential: { keyVaultSecret: secret } });
   return {
-    cloud: { authorityHost: endpoints.authorityHost, imapResource: 'https://outlook.office365.com' },
+    cloud: {
+      authorityHost: endpoints.authorityHost,
+      imapResource: 'https://outlook.office365.com',
+      ...(endpoints.graphUrl ? { graphUrl: endpoints.graphUrl, graphResource: 'https://graph.microsoft.com' } : {}),
+    },
     keyVaultUrl: endpoints.keyVaultUrl,
     defaults: { host: endpoints.imapHost, port: endpoints.imapPort, folder: 'INBOX' },
     apps: [

@@ -245,6 +245,6 @@ export function decideToken(scenario: Scenario, tenant: string, form: URLSearchP
   }
   const subject: TokenSubject = app
     ? { audience: resource, tenantId: tenant, appId: app.clientId, objectId: app.servicePrincipalObjectId, roles: app.roles, appDisplayName: app.displayName }
-    : { audience: resource, tenantId: tenant, appId: mi.clientId, objectId: mi.objectId };
+    : { audience: resource, tenantId: tenant, appId: mi.clientId, objectId: mi.objectId, roles: resource === GRAPH_RESOURCE ? mi.graphRoles : undefined };
   return fault ? { kind: 'token', subject, fault } : { kind: 'token', subject };
 }

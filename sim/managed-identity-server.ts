@@ -15,7 +15,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { Scenario } from './scenario';
+import { GRAPH_RESOURCE, type Scenario } from './scenario';
 import type { SigningKey } from './signing-key';
 import { issueAccessToken } from './tokens';
 import { closeServer, listenLoopback, requestUrl, sendJson } from './http-util';
@@ -78,6 +78,8 @@ export async function startManagedIdentity(options: ManagedIdentityOptions): Pro
       tenantId: mi.tenantId,
       appId: mi.clientId,
       objectId: mi.objectId,
+      // Graph application permissions granted to the managed identity's service principal.
+      roles: resource.replace(/\/+$/, '') === GRAPH_RESOURCE ? mi.graphRoles : undefined,
       now,
       lifetimeSeconds: MI_TOKEN_LIFETIME_SECONDS,
     });

@@ -31,6 +31,44 @@ export interface SimApp {
   /** Application permissions of Office 365 Exchange Online with admin consent ([] = no consent). */
   roles: string[];
   tokenFault?: TokenFault;
+  /** The app registration's credentials as Microsoft Graph lists them; none when omitted. */
+  credentials?: SimAppCredentials;
+}
+
+/**
+ * A client secret on the app registration (Graph `passwordCredential`). `hint` is the first three
+ * characters of the secret value, which is how a monitor holding the value finds it among several.
+ */
+export interface SimPasswordCredential {
+  keyId: string;
+  displayName?: string;
+  hint: string;
+  startDateTime: Date;
+  endDateTime: Date;
+}
+
+/** A certificate on the app registration (Graph `keyCredential`). */
+export interface SimKeyCredential {
+  keyId: string;
+  displayName?: string;
+  startDateTime: Date;
+  endDateTime: Date;
+  /** Base64 SHA-1 thumbprint (Graph `customKeyIdentifier`). */
+  customKeyIdentifier: string;
+}
+
+export interface SimAppCredentials {
+  password: SimPasswordCredential[];
+  key: SimKeyCredential[];
+}
+
+/** How the simulated Microsoft Graph behaves (read per request). */
+export interface SimGraph {
+  /** Answer this many of the next requests with 429 and `Retry-After: retryAfterSeconds`. */
+  throttleNext?: number;
+  retryAfterSeconds?: number;
+  /** Accept requests and never answer (a hung Graph). */
+  hang?: boolean;
 }
 
 export interface SimVaultSecret {
@@ -80,7 +118,15 @@ export interface Scenario {
   vault: { secrets: SimVaultSecret[] };
   exchange: SimExchange;
   /** The identity the monitor reads Key Vault with (managed identity / service principal). */
-  monitorIdentity: { clientId: string; tenantId: string; objectId: string; secret: string };
+  monitorIdentity: {
+    clientId: string;
+    tenantId: string;
+    objectId: string;
+    secret: string;
+    /** Microsoft Graph application permissions consented for the monitor (Application.Read.All, Mail.Send). */
+    graphRoles?: string[];
+  };
+  graph?: SimGraph;
 }
 
 /** The IMAP resource a token must be issued for (its `aud`). */

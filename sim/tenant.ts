@@ -1,12 +1,13 @@
 /**
  * The whole simulated tenant on loopback: Entra token endpoint, Key Vault, the managed-identity
- * endpoint and the Exchange-rules IMAP server, sharing one signing key and one CA. The scenario
+ * endpoint, Microsoft Graph and the Exchange-rules IMAP server, sharing one signing key and one CA. The scenario
  * is read on every request, so callers may change `tenant.scenario` while it runs.
  */
 import type { Ca } from './ca';
 import { issueServerCert } from './ca';
 import { startEntra, type EntraServer } from './entra-server';
 import { startExchangeImap, type ExchangeImap } from './exchange-imap-server';
+import { startGraph, type GraphServer } from './graph-server';
 import { startKeyVault, type KeyVaultServer } from './keyvault-server';
 import { startManagedIdentity, type ManagedIdentityServer } from './managed-identity-server';
 import type { Scenario } from './scenario';
@@ -19,6 +20,7 @@ export interface SimTenant {
   vault: KeyVaultServer;
   identity: ManagedIdentityServer;
   imap: ExchangeImap;
+  graph: GraphServer;
   /** The environment a process needs to read the vault as the monitor's managed identity. */
   identityEnv: { IDENTITY_ENDPOINT: string; IDENTITY_HEADER: string };
   stop(): Promise<void>;
@@ -51,7 +53,10 @@ export async function startSimTenant(scenario: Scenario, ca: Ca, options: { thro
     stoppers.push(() => identity.stop());
     const imap = await startExchangeImap({ scenario: current, publicKeyPem: key.publicKeyPem, tls, throttleBackoffMs: options.throttleBackoffMs });
     stoppers.push(() => imap.stop());
+    const graph = await startGraph({ scenario: current, key, tls });
+    stoppers.push(() => graph.stop());
     Object.assign(tenant, {
+      graph,
       key,
       entra,
       vault,

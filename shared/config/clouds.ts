@@ -10,6 +10,13 @@ export interface CloudEndpoints {
   imapResource: string;
   /** The IMAP server mailboxes use unless the config says otherwise. */
   imapHost: string;
+  /**
+   * Microsoft Graph of this cloud: where the monitor reads app registrations and sends mail, and
+   * the resource its token is for (`<graphResource>/.default`). Null for a custom cloud that names
+   * no Graph: then nothing is read from Entra.
+   */
+  graphUrl: string | null;
+  graphResource: string | null;
 }
 
 export const CLOUDS = {
@@ -18,6 +25,8 @@ export const CLOUDS = {
     authorityHost: 'https://login.microsoftonline.com',
     imapResource: 'https://outlook.office365.com',
     imapHost: 'outlook.office365.com',
+    graphUrl: 'https://graph.microsoft.com',
+    graphResource: 'https://graph.microsoft.com',
   },
   // GCC High / DoD tenants (Office 365 US Government).
   usgov: {
@@ -25,6 +34,9 @@ export const CLOUDS = {
     authorityHost: 'https://login.microsoftonline.us',
     imapResource: 'https://outlook.office365.us',
     imapHost: 'outlook.office365.us',
+    // GCC High; DoD tenants use dod-graph.microsoft.us (a custom cloud).
+    graphUrl: 'https://graph.microsoft.us',
+    graphResource: 'https://graph.microsoft.us',
   },
   // Office 365 operated by 21Vianet.
   china: {
@@ -32,6 +44,8 @@ export const CLOUDS = {
     authorityHost: 'https://login.chinacloudapi.cn',
     imapResource: 'https://partner.outlook.cn',
     imapHost: 'partner.outlook.cn',
+    graphUrl: 'https://microsoftgraph.chinacloudapi.cn',
+    graphResource: 'https://microsoftgraph.chinacloudapi.cn',
   },
 } as const satisfies Record<string, CloudEndpoints>;
 

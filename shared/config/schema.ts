@@ -54,6 +54,8 @@ const cloud = z.union([
       authorityHost: httpsUrl.describe('Entra ID authority host, e.g. https://login.microsoftonline.com'),
       imapResource: httpsUrl.describe('Resource the IMAP token is issued for; scope is <imapResource>/.default'),
       imapHost: host.optional().describe('Default IMAP host of this cloud'),
+      graphUrl: httpsUrl.optional().describe('Microsoft Graph endpoint of this cloud; without it nothing is read from Entra'),
+      graphResource: httpsUrl.optional().describe('Resource a Graph token is issued for; graphUrl when omitted'),
     })
     .strict(),
 ]);
@@ -107,9 +109,10 @@ export const configSchema = z
         imapCommandMs: positiveInt.default(15_000),
         checkMs: positiveInt.default(45_000),
         runMs: positiveInt.default(240_000),
+        graphMs: positiveInt.default(10_000).describe('Per Microsoft Graph call (credential expiry, e-mail), retries included'),
       })
       .strict()
-      .default({ secretMs: 10_000, tokenMs: 10_000, connectMs: 10_000, imapCommandMs: 15_000, checkMs: 45_000, runMs: 240_000 }),
+      .default({ secretMs: 10_000, tokenMs: 10_000, connectMs: 10_000, imapCommandMs: 15_000, checkMs: 45_000, runMs: 240_000, graphMs: 10_000 }),
     concurrency: z.number().int().min(1).max(256).default(8),
     apps: z.array(appSchema).min(1, 'must list at least one app'),
     mailboxes: z.array(mailboxSchema).min(1, 'must list at least one mailbox'),

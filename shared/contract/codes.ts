@@ -50,6 +50,16 @@ export const WARNING_CODES = [
   'EXCESS_PERMISSIONS',
   'MAILBOX_BACKLOG',
   'SLOW_CHECK',
+  // The Key Vault copy's expiresOn and the Entra credential's endDateTime differ by over a day.
+  'CREDENTIAL_EXPIRY_MISMATCH',
+  // A newer secret exists on the app registration, but the vault still holds the expiring one.
+  'CREDENTIAL_ROTATION_INCOMPLETE',
+  // The monitor's identity may not read app registrations (run-level: once per run).
+  'GRAPH_PERMISSION_MISSING',
+  // Microsoft Graph could not be read (unreachable, throttled past the retries, app not found).
+  'CREDENTIAL_EXPIRY_UNREAD',
+  // A notification channel failed in the previous run (run-level).
+  'NOTIFY_CHANNEL_FAILED',
 ] as const;
 export type WarningCode = (typeof WARNING_CODES)[number];
 

@@ -67,4 +67,9 @@ export interface RunReport {
   status: Status;
   counts: RunCounts;
   results: CheckResult[];
+  /**
+   * The run's own warnings, about the monitor rather than a mailbox (GRAPH_PERMISSION_MISSING,
+   * NOTIFY_CHANNEL_FAILED): once per run, absent when there are none. They do not change `status`.
+   */
+  warnings?: Warning[];
 }

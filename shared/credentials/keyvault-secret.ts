@@ -19,7 +19,8 @@ export interface VaultAccess {
 
 const credentials = new Map<string, TokenCredential>();
 
-function credentialFor(access: VaultAccess): TokenCredential {
+/** The monitor's own identity (never a monitored app's secret): for Key Vault and Microsoft Graph. */
+export function monitorCredential(access: Pick<VaultAccess, 'authorityHost' | 'credential'>): TokenCredential {
   if (access.credential) return access.credential;
   let credential = credentials.get(access.authorityHost);
   if (!credential) {
@@ -31,7 +32,7 @@ function credentialFor(access: VaultAccess): TokenCredential {
 
 export async function readKeyVaultSecret(vaultUrl: string, name: string, version: string | undefined, access: VaultAccess): Promise<ReadSecret> {
   const where = `secret ${name} in ${vaultUrl}`;
-  const client = new SecretClient(vaultUrl, credentialFor(access), {
+  const client = new SecretClient(vaultUrl, monitorCredential(access), {
     // The challenge's resource is checked against the vault's domain; a vault behind another
     // name (the simulator, a private endpoint alias) cannot pass that check (FACTS.md).
     disableChallengeResourceVerification: !isKeyVaultDomain(vaultUrl),

@@ -44,6 +44,11 @@ function tlsAdvice(c: RemedyContext): string {
   return 'the certificate is not trusted: a TLS-inspecting proxy or firewall on the way? Trust its CA with NODE_EXTRA_CA_CERTS.';
 }
 
+function describeEntra(credential: RemedyContext['entraInUse']): string {
+  if (!credential) return 'the old secret';
+  return `${credential.displayName ? `'${credential.displayName}' ` : ''}(key id ${credential.keyId}, ends ${credential.end.slice(0, 10)})`;
+}
+
 export function failureRemedy(code: FailureCode, c: RemedyContext): string {
   const vault = 'vaultUrl' in c.secret ? vaultName(c.secret.vaultUrl) : '';
   switch (code) {
@@ -121,7 +126,24 @@ export function warningRemedy(code: WarningCode, c: RemedyContext): string | und
         ? `Record the Entra secret's end date on the vault secret so it can be warned about: az keyvault secret set-attributes --vault-name ${vaultName(c.secret.vaultUrl)} --name ${c.secret.name} --expires "$(az ad app credential list --id ${c.clientId} --query "max([].endDateTime)" -o tsv)"`
         : undefined;
     case 'CREDENTIAL_EXPIRING':
-      return `Rotate before mail stops: ${newSecret(c)}`;
+      return (
+        `Rotate before mail stops: ${newSecret(c)}` +
+        (c.entraInUse ? `. When every mailbox of app ${c.appId} checks ok with the new value, remove the old secret: az ad app credential delete --id ${c.clientId} --key-id ${c.entraInUse.keyId}` : '')
+      );
+    case 'CREDENTIAL_ROTATION_INCOMPLETE':
+      return (
+        `Finish the rotation: the newer secret ${describeEntra(c.entraNewer)} exists on app ${c.clientId}, but the monitor (and the application) still use ${describeEntra(c.entraInUse)}. ` +
+        `Store the newer secret's Value where the application reads it: ${storeNewSecret(c)}. Its Value was shown only when it was created; if nobody kept it: ${newSecret(c)}`
+      );
+    case 'CREDENTIAL_EXPIRY_MISMATCH':
+      return 'vaultUrl' in c.secret && c.entraInUse
+        ? `Make the vault's expiry date the real one (Entra's), so its alerts fire on time: az keyvault secret set-attributes --vault-name ${vaultName(c.secret.vaultUrl)} --name ${c.secret.name} --expires ${c.entraInUse.end}`
+        : undefined;
+    case 'GRAPH_PERMISSION_MISSING':
+    case 'CREDENTIAL_EXPIRY_UNREAD':
+    case 'NOTIFY_CHANNEL_FAILED':
+      // Run-level warnings: their remedies name the monitor, not a mailbox (entra-warnings.ts, notify/).
+      return undefined;
     case 'EXCESS_PERMISSIONS':
       return `IMAP needs only IMAP.AccessAsApp. Remove the others from app ${c.clientId}: Entra admin center > App registrations > ${c.clientId} > API permissions > remove ${(c.roles ?? []).filter((r) => r !== 'IMAP.AccessAsApp').join(', ')} > Grant admin consent (full_access_as_app opens every mailbox in the tenant).`;
     case 'MAILBOX_BACKLOG':

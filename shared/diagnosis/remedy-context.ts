@@ -24,6 +24,9 @@ export interface RemedyContext {
   serverResponse?: string;
   /** The SDK's or socket's error code behind the failure (e.g. CredentialUnavailableError). */
   errorCode?: string;
+  /** The Entra credential in use and a newer one, when read from Microsoft Graph. */
+  entraInUse?: { keyId: string; displayName: string | null; end: string };
+  entraNewer?: { keyId: string; displayName: string | null; end: string };
 }
 
 /** The name az wants (--vault-name); a vault behind another host name cannot be named for it. */

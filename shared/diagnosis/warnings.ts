@@ -9,7 +9,7 @@ import type { FolderStatus, Warning } from '../contract/result';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-function warning(code: WarningCode, message: string, context: RemedyContext, data: Record<string, unknown> = {}): Warning {
+export function warning(code: WarningCode, message: string, context: RemedyContext, data: Record<string, unknown> = {}): Warning {
   const remedy = warningRemedy(code, context);
   return { code, message, ...(remedy ? { remedy } : {}), ...data };
 }

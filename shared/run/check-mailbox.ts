@@ -9,6 +9,8 @@ import { FAILURE_CODES, PHASES, type FailureCode, type FailurePhase, type Phase 
 import { Redactor } from '../diagnosis/redact';
 import type { RemedyContext } from '../diagnosis/remedy-context';
 import { failureRemedy } from '../diagnosis/remedies';
+import type { AppCredentialsReader } from '../entra/app-credentials';
+import { entraCredentialWarnings } from '../diagnosis/entra-warnings';
 import { backlogWarnings, permissionWarnings, secretWarnings, slowWarnings } from '../diagnosis/warnings';
 import { forgetWarmSecret, type SecretReader } from '../credentials/secret-reader';
 import { probeImap } from '../imap/probe';
@@ -25,6 +27,8 @@ export interface CheckDeps {
   redactor: Redactor;
   runSignal: AbortSignal;
   lookup?: LookupFunction;
+  /** Reads app registrations from Microsoft Graph (per run, per app); none without a Graph endpoint. */
+  entra?: AppCredentialsReader;
 }
 
 const IMAP_PHASES: Phase[] = ['connect', 'auth', 'folder', 'logout'];
@@ -48,6 +52,8 @@ export async function checkMailbox(mailbox: MailboxPlan, run: RunPlan, deps: Che
     deps.redactor.add(secret.value);
     phases.secret = elapsed(phaseStart);
     warnings.push(...secretWarnings(secret.expiresOn, run.thresholds.secretExpiryDays, context));
+    // Entra's own end date is read alongside the login, never in its way.
+    const entraRead = deps.entra?.read(mailbox.app.clientId);
 
     phase = 'token';
     phaseStart = performance.now();
@@ -85,6 +91,10 @@ export async function checkMailbox(mailbox: MailboxPlan, run: RunPlan, deps: Che
       signal,
     );
     warnings.push(...backlogWarnings(folder, { unseen: mailbox.backlogUnseen, oldestMinutes: mailbox.backlogOldestMinutes }, context));
+    const entra = entraRead && (await settledBefore(entraRead, signal));
+    if (entra?.ok) {
+      warnings.push(...entraCredentialWarnings({ app: entra.app, secretValue: secret.value, vaultExpiresOn: secret.expiresOn, thresholdDays: run.thresholds.secretExpiryDays, context }));
+    }
   } catch (thrown) {
     if (thrown instanceof CheckFailure && (thrown.code === 'TOKEN_INVALID_SECRET' || thrown.code === 'TOKEN_SECRET_EXPIRED')) forgetWarmSecret(mailbox.app.secret);
     // During IMAP the probe marks each phase as it ends: the first unmarked one is where it stopped.
@@ -149,4 +159,17 @@ function toFailure(thrown: unknown, signal: AbortSignal, at: Phase, context: Rem
     remedy: redactor.scrub(failureRemedy(code, context)),
   };
   return failure;
+}
+
+/** The value, or undefined once the check's deadline passed: Entra's dates never fail a check. */
+function settledBefore<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+  if (signal.aborted) return Promise.resolve(undefined);
+  return new Promise((resolve) => {
+    const onAbort = () => resolve(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => resolve(value),
+      () => resolve(undefined),
+    ).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

@@ -41,6 +41,8 @@ export function resolveCloud(cloud: Config['cloud']): CloudEndpoints {
     authorityHost: cloud.authorityHost,
     imapResource: cloud.imapResource,
     imapHost: cloud.imapHost ?? new URL(cloud.imapResource).hostname,
+    graphUrl: cloud.graphUrl ?? null,
+    graphResource: cloud.graphResource ?? cloud.graphUrl ?? null,
   };
 }
 

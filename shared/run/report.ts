@@ -1,15 +1,16 @@
-import type { CheckResult, RunReport, Status } from '../contract/result';
+import type { CheckResult, RunReport, Status, Warning } from '../contract/result';
 
 const RANK: Record<Status, number> = { ok: 0, degraded: 1, failed: 2 };
 
-export function buildReport(startedAt: Date, durationMs: number, results: CheckResult[]): RunReport {
+/** `warnings` are the run's own (about the monitor, not a mailbox): present only when there are some. */
+export function buildReport(startedAt: Date, durationMs: number, results: CheckResult[], warnings: Warning[] = []): RunReport {
   const counts = { total: results.length, ok: 0, degraded: 0, failed: 0 };
   let status: Status = 'ok';
   for (const result of results) {
     counts[result.status]++;
     if (RANK[result.status] > RANK[status]) status = result.status;
   }
-  return { startedAt: startedAt.toISOString(), durationMs, status, counts, results };
+  return { startedAt: startedAt.toISOString(), durationMs, status, counts, results, ...(warnings.length > 0 ? { warnings } : {}) };
 }
 
 /** Monitoring-plugin exit codes: 0 ok, 1 degraded, 2 failed, 3 unknown (the monitor broke). */

@@ -7,16 +7,20 @@ import type { LookupFunction } from 'node:net';
 import pLimit from 'p-limit';
 import type { TokenCredential } from '@azure/identity';
 import { SecretReader } from '../credentials/secret-reader';
+import { monitorCredential } from '../credentials/keyvault-secret';
+import { entraReadWarning } from '../diagnosis/entra-warnings';
+import { AppCredentialsReader } from '../entra/app-credentials';
+import { GraphClient } from '../entra/graph-client';
 import { Redactor } from '../diagnosis/redact';
 import { TokenProvider } from '../token/token-provider';
 import { checkMailbox } from './check-mailbox';
 import { deadlineSignal } from './deadline';
 import type { RunPlan } from './plan';
 import { buildReport } from './report';
-import type { CheckResult, RunReport } from '../contract/result';
+import type { CheckResult, RunReport, Warning } from '../contract/result';
 
 export interface RunOptions {
-  /** Credential for Key Vault; DefaultAzureCredential when omitted. */
+  /** The monitor's identity for Key Vault and Microsoft Graph; DefaultAzureCredential when omitted. */
   vaultCredential?: TokenCredential;
   /** Where `{ "env": ... }` credentials are read from. */
   env?: NodeJS.ProcessEnv;
@@ -39,7 +43,8 @@ export async function runChecks(plan: RunPlan, options: RunOptions = {}): Promis
   // Every check in flight listens to the run's deadline: as many listeners as `concurrency`.
   setMaxListeners(0, run.signal);
   const secrets = new SecretReader({ authorityHost: plan.cloud.authorityHost, timeoutMs: plan.timeouts.secretMs, credential: options.vaultCredential }, options.env, options.warmSecretCache ?? false);
-  const deps = { secrets, tokens: new TokenProvider(), redactor: new Redactor(), runSignal: run.signal, lookup: options.lookup };
+  const entra = entraReader(plan, options, run.signal);
+  const deps = { secrets, tokens: new TokenProvider(), redactor: new Redactor(), runSignal: run.signal, lookup: options.lookup, entra };
   const limit = pLimit(plan.concurrency);
   let done = 0;
   try {
@@ -52,8 +57,23 @@ export async function runChecks(plan: RunPlan, options: RunOptions = {}): Promis
         }),
       ),
     );
-    return { report: buildReport(startedAt, Math.round(performance.now() - started), results), stats: { secretReads: secrets.reads } };
+    const runWarnings = entra ? await entraRunWarnings(entra) : [];
+    return { report: buildReport(startedAt, Math.round(performance.now() - started), results, runWarnings), stats: { secretReads: secrets.reads } };
   } finally {
     run.dispose();
   }
+}
+
+/** Entra is read only where the cloud names a Graph endpoint (every national cloud does). */
+export function entraReader(plan: RunPlan, options: Pick<RunOptions, 'vaultCredential'>, signal: AbortSignal): AppCredentialsReader | undefined {
+  if (!plan.cloud.graphUrl || !plan.cloud.graphResource) return undefined;
+  const credential = monitorCredential({ authorityHost: plan.cloud.authorityHost, credential: options.vaultCredential });
+  const graph = new GraphClient({ url: plan.cloud.graphUrl, resource: plan.cloud.graphResource, credential, timeoutMs: plan.timeouts.graphMs });
+  return new AppCredentialsReader(graph, signal);
+}
+
+/** Once per run: whether the monitor could read the app registrations it needed. */
+export async function entraRunWarnings(entra: AppCredentialsReader): Promise<Warning[]> {
+  const warning = entraReadWarning(await entra.settled(), { objectId: entra.graph.monitorObjectId, graphUrl: entra.graph.access.url });
+  return warning ? [warning] : [];
 }

@@ -91,7 +91,7 @@ describe('config validation', () => {
       'test.json',
     );
     const plan = planRun(config);
-    expect(plan.cloud).toEqual({ name: 'custom', authorityHost: 'https://login.example.test', imapResource: 'https://imap.example.test', imapHost: 'imap.example.test' });
+    expect(plan.cloud).toEqual({ name: 'custom', authorityHost: 'https://login.example.test', imapResource: 'https://imap.example.test', imapHost: 'imap.example.test', graphUrl: null, graphResource: null });
     expect(plan.mailboxes[0]!.app.secret).toEqual({ vaultUrl: 'https://kv.example.test', name: 's', version: 'a'.repeat(32) });
   });
 

@@ -1,0 +1,104 @@
+/**
+ * Microsoft Graph with the monitor's own identity (managed identity / the Azure credential chain),
+ * never a monitored app's secret. Requests go through Azure's core HTTP pipeline, whose retry
+ * policy honours Graph's `Retry-After` on 429/503; the retries are bounded and the whole call,
+ * waiting included, stays inside one timeout.
+ */
+import type { TokenCredential } from '@azure/identity';
+import { createHttpHeaders, createPipelineFromOptions, createPipelineRequest, createDefaultHttpClient, type HttpClient, type Pipeline } from '@azure/core-rest-pipeline';
+import { decodeClaims } from '../token/claims';
+
+export interface GraphAccess {
+  /** `https://graph.microsoft.com` (or the national cloud's / the simulator's). */
+  url: string;
+  /** The resource the token is for; the scope is `<resource>/.default`. */
+  resource: string;
+  credential: TokenCredential;
+  /** One call, its retries and waits included. */
+  timeoutMs: number;
+}
+
+/** Graph answered with an error (`{error:{code,message}}`), or could not be reached. */
+export class GraphError extends Error {
+  override name = 'GraphError';
+  constructor(
+    message: string,
+    readonly status: number | null,
+    readonly code: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export interface GraphResponse {
+  status: number;
+  body: unknown;
+}
+
+const httpClient: HttpClient = createDefaultHttpClient();
+
+export class GraphClient {
+  private readonly pipeline: Pipeline;
+  private pending: Promise<string> | undefined;
+  private cached: { token: string; until: number } | undefined;
+  /** The monitor identity's object id (the Graph token's `oid`), once a token was obtained. */
+  monitorObjectId: string | undefined;
+
+  constructor(readonly access: GraphAccess) {
+    // Two retries: enough for a throttling blip, few enough to fit the timeout.
+    this.pipeline = createPipelineFromOptions({ retryOptions: { maxRetries: 2, retryDelayInMs: 500, maxRetryDelayInMs: 4000 } });
+  }
+
+  /** One token request at a time (single-flight); the oid names the identity in remedies. */
+  private async bearer(signal: AbortSignal): Promise<string> {
+    if (this.cached && this.cached.until > Date.now()) return this.cached.token;
+    this.pending ??= this.access.credential
+      .getToken(`${this.access.resource}/.default`, { abortSignal: signal })
+      .then((t) => {
+        if (!t) throw new GraphError('the monitor identity returned no token for Microsoft Graph', null, 'NoToken');
+        this.cached = { token: t.token, until: t.expiresOnTimestamp - 60_000 };
+        this.monitorObjectId ??= decodeClaims(t.token).oid as string | undefined;
+        return t.token;
+      })
+      .finally(() => (this.pending = undefined));
+    return this.pending;
+  }
+
+  /** `path` starts with `/v1.0/`. Resolves with any HTTP status; rejects only when no answer came. */
+  async request(method: 'GET' | 'POST', path: string, body?: unknown, signal?: AbortSignal): Promise<GraphResponse> {
+    const timeout = AbortSignal.timeout(this.access.timeoutMs);
+    const abortSignal = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    try {
+      const token = await this.bearer(abortSignal);
+      const request = createPipelineRequest({
+        url: `${this.access.url}${path}`,
+        method,
+        headers: createHttpHeaders({ authorization: `Bearer ${token}`, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) }),
+        body: body === undefined ? undefined : JSON.stringify(body),
+        abortSignal,
+      });
+      const response = await this.pipeline.sendRequest(httpClient, request);
+      let parsed: unknown = undefined;
+      if (response.bodyAsText) {
+        try {
+          parsed = JSON.parse(response.bodyAsText);
+        } catch {
+          parsed = response.bodyAsText;
+        }
+      }
+      return { status: response.status, body: parsed };
+    } catch (error) {
+      if (error instanceof GraphError) throw error;
+      if (timeout.aborted) throw new GraphError(`Microsoft Graph (${this.access.url}) did not answer within ${this.access.timeoutMs} ms`, null, 'Timeout', { cause: error });
+      const e = error as { code?: string; name?: string; message?: string };
+      throw new GraphError(`Microsoft Graph (${this.access.url}) could not be reached: ${e.code ?? e.name ?? 'error'}: ${e.message ?? ''}`, null, e.code ?? e.name ?? 'RequestFailed', { cause: error });
+    }
+  }
+}
+
+/** Graph's error body `{ error: { code, message } }` as a GraphError. */
+export function graphErrorOf(response: GraphResponse, what: string): GraphError {
+  const error = (response.body as { error?: { code?: string; message?: string } } | undefined)?.error;
+  return new GraphError(`${what}: Graph answered ${response.status} ${error?.code ?? ''}${error?.message ? `: ${error.message}` : ''}`.trim(), response.status, error?.code ?? `HTTP${response.status}`);
+}

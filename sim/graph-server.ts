@@ -1,0 +1,182 @@
+/**
+ * The simulated Microsoft Graph (v1.0), over HTTPS on 127.0.0.1: the two calls the monitor makes
+ * with its own identity.
+ *
+ * - `GET /v1.0/applications(appId='{clientId}')?$select=...` — the app registration with its
+ *   `passwordCredentials` (secrets: `hint` = first three characters of the value, never the value)
+ *   and `keyCredentials` (certificates). Needs the application permission Application.Read.All (or
+ *   Application.ReadWrite.All / Directory.Read.All): otherwise 403 `Authorization_RequestDenied`.
+ * - `POST /v1.0/users/{sender}/sendMail` — needs Mail.Send; answers 202 with no body.
+ *
+ * Bearer tokens are verified like Graph does (signature, lifetime, `aud` = the Graph resource), and
+ * error bodies have Graph's `{error:{code,message,innerError}}` shape. Throttling answers 429 with
+ * `Retry-After` (seconds), as Graph does.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { GRAPH_RESOURCE, type Scenario, type SimApp } from './scenario';
+import type { SigningKey } from './signing-key';
+import { verifyAccessToken, type AccessTokenClaims } from './tokens';
+import { closeServer, listenLoopback, readBody, requestUrl, sendJson } from './http-util';
+
+export interface GraphOptions {
+  scenario: () => Scenario;
+  key: Pick<SigningKey, 'publicKeyPem'>;
+  tls: { certPem: string; keyPem: string };
+}
+
+export interface SentMail {
+  sender: string;
+  /** The request body as Graph received it (`{ message, saveToSentItems }`). */
+  body: { message: { subject: string; body: { contentType: string; content: string }; toRecipients: { emailAddress: { address: string } }[] }; saveToSentItems?: boolean };
+}
+
+export interface GraphStats {
+  /** Every request, answered or not. */
+  requests: number;
+  /** Application reads per appId (200, 403 and 404 alike). */
+  applicationReads: Map<string, number>;
+  throttled: number;
+  sentMail: SentMail[];
+}
+
+export interface GraphServer {
+  /** `https://127.0.0.1:<port>` — the Graph endpoint to configure. */
+  url: string;
+  port: number;
+  stats: GraphStats;
+  stop(): Promise<void>;
+}
+
+const READ_ROLES = ['Application.Read.All', 'Application.ReadWrite.All', 'Directory.Read.All'];
+const SEND_ROLES = ['Mail.Send'];
+const APPLICATION_PATH = /^\/v1\.0\/applications\(appId='([^']*)'\)$/;
+const SEND_MAIL_PATH = /^\/v1\.0\/users\/([^/]+)\/sendMail$/;
+
+function graphError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
+  sendJson(res, status, { error: { code, message, innerError: { date: new Date().toISOString().slice(0, 19), 'request-id': randomUUID(), 'client-request-id': randomUUID() } } }, headers);
+}
+
+/** The application resource as Graph returns it, narrowed to `$select` when given. */
+export function applicationResource(app: SimApp, objectId: string, select: string[] | null): Record<string, unknown> {
+  const credentials = app.credentials ?? { password: [], key: [] };
+  const full: Record<string, unknown> = {
+    id: objectId,
+    appId: app.clientId,
+    displayName: app.displayName,
+    passwordCredentials: credentials.password.map((p) => ({
+      customKeyIdentifier: null,
+      displayName: p.displayName ?? null,
+      endDateTime: p.endDateTime.toISOString(),
+      hint: p.hint,
+      keyId: p.keyId,
+      secretText: null,
+      startDateTime: p.startDateTime.toISOString(),
+    })),
+    keyCredentials: credentials.key.map((k) => ({
+      customKeyIdentifier: k.customKeyIdentifier,
+      displayName: k.displayName ?? null,
+      endDateTime: k.endDateTime.toISOString(),
+      key: null,
+      keyId: k.keyId,
+      startDateTime: k.startDateTime.toISOString(),
+      type: 'AsymmetricX509Cert',
+      usage: 'Verify',
+    })),
+    signInAudience: 'AzureADMyOrg',
+  };
+  if (!select) return full;
+  return Object.fromEntries(Object.entries(full).filter(([name]) => select.includes(name)));
+}
+
+export async function startGraph(options: GraphOptions): Promise<GraphServer> {
+  const stats: GraphStats = { requests: 0, applicationReads: new Map(), throttled: 0, sentMail: [] };
+  let url = '';
+
+  const server = createServer({ cert: options.tls.certPem, key: options.tls.keyPem }, (req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) graphError(res, 500, 'generalException', 'simulator error');
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    stats.requests++;
+    const scenario = options.scenario();
+    const graph = scenario.graph ?? {};
+    if (graph.hang) return; // never answered; stop() drops the connection
+    if ((graph.throttleNext ?? 0) > 0) {
+      graph.throttleNext!--;
+      stats.throttled++;
+      const seconds = graph.retryAfterSeconds ?? 1;
+      return graphError(res, 429, 'TooManyRequests', `Too many requests. Please retry after ${seconds} seconds.`, { 'retry-after': String(seconds) });
+    }
+    const caller = authenticate(req, res);
+    if (!caller) return;
+    const u = requestUrl(req);
+    const path = decodeURIComponent(u.pathname);
+    const appMatch = APPLICATION_PATH.exec(path);
+    if (req.method === 'GET' && appMatch) {
+      const appId = appMatch[1]!;
+      stats.applicationReads.set(appId, (stats.applicationReads.get(appId) ?? 0) + 1);
+      if (!hasRole(caller, READ_ROLES)) return denied(res);
+      const app = scenario.apps.find((a) => a.clientId === appId && a.tenantId === caller.tid);
+      if (!app) {
+        return graphError(res, 404, 'Request_ResourceNotFound', `Resource '${appId}' does not exist or one of its queried reference-property objects are not present.`);
+      }
+      const select = u.searchParams.get('$select');
+      const body = applicationResource(app, app.servicePrincipalObjectId, select ? select.split(',').map((s) => s.trim()) : null);
+      return sendJson(res, 200, { '@odata.context': `${url}/v1.0/$metadata#applications/$entity`, ...body });
+    }
+    const mailMatch = SEND_MAIL_PATH.exec(path);
+    if (req.method === 'POST' && mailMatch) {
+      if (!hasRole(caller, SEND_ROLES)) return denied(res);
+      const sender = mailMatch[1]!.toLowerCase();
+      if (!scenario.exchange.mailboxes.some((m) => m.address.toLowerCase() === sender)) {
+        return graphError(res, 404, 'ErrorInvalidUser', `The requested user '${mailMatch[1]}' is invalid.`);
+      }
+      let body: SentMail['body'];
+      try {
+        body = JSON.parse(await readBody(req)) as SentMail['body'];
+      } catch {
+        return graphError(res, 400, 'BadRequest', 'Unable to read JSON request payload.');
+      }
+      if (!body?.message?.subject || !Array.isArray(body.message.toRecipients) || body.message.toRecipients.length === 0) {
+        return graphError(res, 400, 'ErrorInvalidRecipients', 'At least one recipient is not valid., Recipient is missing.');
+      }
+      stats.sentMail.push({ sender, body });
+      res.writeHead(202, { 'content-length': '0' });
+      return void res.end();
+    }
+    graphError(res, 400, 'BadRequest', `Resource not found for the segment '${path.split('/')[2] ?? ''}'.`);
+  }
+
+  function hasRole(caller: AccessTokenClaims, roles: string[]): boolean {
+    return (caller.roles ?? []).some((r) => roles.includes(r));
+  }
+
+  function denied(res: ServerResponse): void {
+    graphError(res, 403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
+  }
+
+  function authenticate(req: IncomingMessage, res: ServerResponse): AccessTokenClaims | undefined {
+    const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+    if (!match) {
+      graphError(res, 401, 'InvalidAuthenticationToken', 'Access token is empty.');
+      return undefined;
+    }
+    try {
+      const claims = verifyAccessToken(match[1]!, options.key.publicKeyPem);
+      // Graph accepts its resource URI with or without the trailing slash, as Entra issues both.
+      if (claims.aud.replace(/\/+$/, '') !== GRAPH_RESOURCE) throw new Error('Invalid audience');
+      return claims;
+    } catch {
+      graphError(res, 401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.');
+      return undefined;
+    }
+  }
+
+  const port = await listenLoopback(server);
+  url = `https://127.0.0.1:${port}`;
+  return { url, port, stats, stop: () => closeServer(server) };
+}
