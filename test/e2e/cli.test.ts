@@ -167,7 +167,7 @@ describe('mailbox-health demo', () => {
       projects: 'IMAP_FOLDER_NOT_FOUND',
       scans: 'TOKEN_SECRET_EXPIRED',
       archive: 'TOKEN_MISSING_ROLE',
-      crm: 'SECRET_EXPIRING,EXCESS_PERMISSIONS',
+      crm: 'SECRET_EXPIRING,EXCESS_PERMISSIONS,CREDENTIAL_EXPIRING,CREDENTIAL_ROTATION_INCOMPLETE',
       helpdesk: 'SECRET_NOT_FOUND',
     });
     expect(report.results.find((r) => r.mailbox === 'legal')!.failure!.remedy).toContain('Add-MailboxPermission -Identity \'legal@contoso.com\' -User 03ee3318-e731-4e1e-81a6-ba18c3ca9cb6');
