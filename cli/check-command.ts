@@ -4,6 +4,7 @@ import { planRun } from '../shared/run/plan';
 import { runChecks, type RunOptions } from '../shared/run/run-checks';
 import { loadConfig, reportConfigError } from './load-config';
 import { printReport, progressLine } from './output';
+import { reportMonitorError, reportRun } from './report-to-sinks';
 
 export interface CheckOptions {
   config?: string;
@@ -16,13 +17,18 @@ export async function checkCommand(options: CheckOptions): Promise<number> {
   try {
     config = loadConfig(options.config);
   } catch (error) {
-    if (error instanceof ConfigError) return reportConfigError(error, Boolean(options.json));
+    if (error instanceof ConfigError) {
+      const code = await reportConfigError(error, Boolean(options.json));
+      await reportMonitorError(error);
+      return code;
+    }
     throw error;
   }
-  return runAndPrint(config, options);
+  return runAndPrint(config, options, {}, true);
 }
 
-export async function runAndPrint(config: Config, options: CheckOptions, runOptions: RunOptions = {}): Promise<number> {
+/** `report`: deliver the run to the sinks configured in the environment (not for the demo's tenant). */
+export async function runAndPrint(config: Config, options: CheckOptions, runOptions: RunOptions = {}, report = false): Promise<number> {
   let plan;
   try {
     plan = planRun(config, options.mailbox ?? []);
@@ -31,6 +37,8 @@ export async function runAndPrint(config: Config, options: CheckOptions, runOpti
     return 3;
   }
   const progress = progressLine(plan.mailboxes.length);
-  const { report } = await runChecks(plan, { ...runOptions, onResult: progress ? (_r, done) => progress(done) : undefined });
-  return printReport(report, { json: options.json });
+  const run = await runChecks(plan, { ...runOptions, onResult: progress ? (_r, done) => progress(done) : undefined });
+  const code = await printReport(run.report, { json: options.json });
+  if (report) await reportRun(run.report, plan);
+  return code;
 }

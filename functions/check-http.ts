@@ -1,25 +1,73 @@
 /**
- * HTTP trigger: GET /api/check[?mailbox=id&mailbox=id] runs a check on demand and answers the
- * report (DESIGN.md contract). 200 when the run completed, whatever the mailboxes' status: the
- * status is in the body; 400 for an unknown mailbox, 500 for a bad configuration.
+ * HTTP trigger: GET /api/check[?mailbox=id&mailbox=id], for people and for uptime tools (Azure's
+ * URL ping test, Uptime Kuma, Pingdom), which read the status code: 200 when the run is ok or
+ * degraded, 503 when a mailbox failed, 400 for an unknown mailbox id, 500 for a bad configuration
+ * (or a monitor bug). The body is always the report (DESIGN.md contract), never cached by anyone
+ * in between.
+ *
+ * Every request is answered from one shared run of all mailboxes (RecentRun): concurrent requests
+ * share the run in flight, and a run younger than HTTP_MIN_INTERVAL_SECONDS (default 60) is
+ * answered from memory with an `Age` header. `?mailbox=` narrows the answer, not the run, so no
+ * choice of query string can start more than one run per interval.
  */
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { ConfigError, configFailure } from '../shared/config/config-error';
-import { runFromSettings } from './run-from-settings';
+import type { RunReport } from '../shared/contract/result';
+import { RecentRun } from '../shared/run/recent-run';
+import { buildReport } from '../shared/run/report';
+import { checkAndDeliver, planFromSettings } from './run-from-settings';
+
+export const MIN_INTERVAL_SETTING = 'HTTP_MIN_INTERVAL_SECONDS';
+const DEFAULT_MIN_INTERVAL_S = 60;
+const recent = new RecentRun<RunReport>();
+const NO_STORE = { 'cache-control': 'no-store' };
+
+export function minIntervalMs(env: NodeJS.ProcessEnv, warn: (message: string) => void): number {
+  const text = env[MIN_INTERVAL_SETTING]?.trim();
+  if (!text) return DEFAULT_MIN_INTERVAL_S * 1000;
+  const seconds = Number(text);
+  if (Number.isFinite(seconds) && seconds >= 0 && seconds <= 86_400) return seconds * 1000;
+  warn(`${MIN_INTERVAL_SETTING}: "${text}" is not a number of seconds between 0 and 86400; using ${DEFAULT_MIN_INTERVAL_S}`);
+  return DEFAULT_MIN_INTERVAL_S * 1000;
+}
+
+function narrowed(report: RunReport, only: string[]): RunReport {
+  if (only.length === 0) return report;
+  return buildReport(new Date(report.startedAt), report.durationMs, report.results.filter((r) => only.includes(r.mailbox)));
+}
+
+function failureResponse(status: number, failure: object): HttpResponseInit {
+  return { status, headers: NO_STORE, jsonBody: { status: 'unknown', failure } };
+}
 
 export async function checkHttp(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  const only = request.query.getAll('mailbox');
+  const only = [...new Set(request.query.getAll('mailbox'))];
   try {
-    return { status: 200, jsonBody: await runFromSettings(only) };
+    // Unknown ids are refused before any run; a bad config is left to the run, which reports it.
+    planFromSettings(only);
+  } catch (error) {
+    if (error instanceof Error && error.message.startsWith('--mailbox')) {
+      return { status: 400, headers: NO_STORE, jsonBody: { status: 'unknown', error: error.message.replace('--mailbox', 'mailbox') } };
+    }
+    if (!(error instanceof ConfigError)) throw error;
+  }
+  try {
+    const interval = minIntervalMs(process.env, (m) => context.warn(m));
+    const shared = await recent.get(process.env.MAILBOX_HEALTH_CONFIG ?? '', interval, async () => (await checkAndDeliver('http', context)).report);
+    const report = narrowed(shared.value, only);
+    return {
+      status: report.status === 'failed' ? 503 : 200,
+      headers: { ...NO_STORE, ...(shared.reused ? { age: String(Math.floor(shared.ageMs / 1000)) } : {}) },
+      jsonBody: report,
+    };
   } catch (error) {
     if (error instanceof ConfigError) {
       context.error(error.message);
-      return { status: 500, jsonBody: { status: 'unknown', failure: configFailure(error) } };
+      return failureResponse(500, configFailure(error));
     }
-    if (error instanceof Error && error.message.startsWith('--mailbox')) {
-      return { status: 400, jsonBody: { error: error.message.replace('--mailbox', 'mailbox') } };
-    }
-    throw error;
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    context.error(`internal error: ${message}`);
+    return failureResponse(500, { code: 'INTERNAL', phase: 'run', kind: 'internal', message, remedy: 'A bug in the monitor: please report it with this message.' });
   }
 }
 

@@ -1,9 +1,24 @@
-/** Timer trigger: checks every mailbox on the schedule in the CHECK_SCHEDULE app setting. */
+/**
+ * Timer trigger: checks every mailbox on the schedule in the CHECK_SCHEDULE app setting (a
+ * six-field NCRONTAB expression), every 5 minutes (DEFAULT_SCHEDULE) when the setting is absent,
+ * and reports the run to the configured sinks.
+ */
 import { app, type InvocationContext, type Timer } from '@azure/functions';
-import { runFromSettings } from './run-from-settings';
+import { checkAndDeliver } from './run-from-settings';
+
+export const DEFAULT_SCHEDULE = '0 */5 * * * *';
+
+/**
+ * Read when the worker loads this file (app settings are its environment; changing one restarts
+ * the app). A `%CHECK_SCHEDULE%` binding expression would make a missing setting an indexing
+ * error instead of a default.
+ */
+export function timerSchedule(env: NodeJS.ProcessEnv = process.env): string {
+  return env.CHECK_SCHEDULE?.trim() || DEFAULT_SCHEDULE;
+}
 
 export async function checkTimer(_timer: Timer, context: InvocationContext): Promise<void> {
-  const report = await runFromSettings();
+  const { report } = await checkAndDeliver('timer', context);
   for (const result of report.results) {
     const line = `${result.mailbox} ${result.status}${result.failure ? ` ${result.failure.code} (${result.failure.phase}): ${result.failure.message}` : ''}`;
     if (result.status === 'failed') context.error(line);
@@ -13,4 +28,4 @@ export async function checkTimer(_timer: Timer, context: InvocationContext): Pro
   context.log(`run ${report.status}: ${report.counts.ok} ok, ${report.counts.degraded} degraded, ${report.counts.failed} failed in ${report.durationMs} ms`);
 }
 
-app.timer('checkTimer', { schedule: '%CHECK_SCHEDULE%', handler: checkTimer });
+app.timer('checkTimer', { schedule: timerSchedule(), handler: checkTimer });

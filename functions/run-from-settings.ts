@@ -1,11 +1,16 @@
 /**
- * What both Functions do: load the config from the app setting once per warm instance and run
- * the checks. Secrets are cached briefly across warm runs; tokens through MSAL's cache.
+ * What every Function does: load the config from the app setting once per warm instance, run
+ * the checks, and hand the run to the configured sinks (Application Insights, …) within the
+ * flush timeout. Secrets are cached briefly across warm runs; tokens through MSAL's cache.
  */
+import type { InvocationContext } from '@azure/functions';
 import { loadConfigFromSetting } from '../shared/config/load';
 import type { Config } from '../shared/config/schema';
-import { planRun } from '../shared/run/plan';
 import type { RunReport } from '../shared/contract/result';
+import { deliverMonitorError, deliverRun, type Delivery, type DeliveryOutcome } from '../shared/report/delivery';
+import { newRunContext, type Trigger } from '../shared/report/sink';
+import { warmSinksFromEnv } from '../shared/report/sinks-from-env';
+import { planRun, type RunPlan } from '../shared/run/plan';
 import { runChecks } from '../shared/run/run-checks';
 
 let cached: { text: string; config: Config } | undefined;
@@ -16,7 +21,38 @@ function config(env: NodeJS.ProcessEnv): Config {
   return cached.config;
 }
 
-export async function runFromSettings(only: string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<RunReport> {
-  const { report } = await runChecks(planRun(config(env), only), { env, warmSecretCache: true });
-  return report;
+/** The plan for the app setting's config: throws ConfigError, or an unknown-mailbox Error. */
+export function planFromSettings(only: string[] = [], env: NodeJS.ProcessEnv = process.env): RunPlan {
+  return planRun(config(env), only);
+}
+
+function logDelivery(context: InvocationContext, delivery: Delivery, outcome: DeliveryOutcome): void {
+  for (const problem of delivery.problems) context.warn(`telemetry setting ignored: ${problem}`);
+  for (const error of outcome.errors) context.warn(`telemetry: ${error}`);
+}
+
+/**
+ * Runs the configured checks and delivers the run. A bad config is delivered as the monitor's
+ * own failure (an exception, no availability results) and then thrown to the caller.
+ */
+export async function checkAndDeliver(trigger: Trigger, context: InvocationContext, env: NodeJS.ProcessEnv = process.env): Promise<{ report: RunReport; plan: RunPlan }> {
+  const run = newRunContext(trigger, env);
+  const delivery = warmSinksFromEnv(env);
+  let plan: RunPlan;
+  try {
+    plan = planFromSettings([], env);
+  } catch (error) {
+    logDelivery(context, delivery, await deliverMonitorError(delivery, error as Error, run));
+    throw error;
+  }
+  let report: RunReport;
+  try {
+    ({ report } = await runChecks(plan, { env, warmSecretCache: true }));
+  } catch (error) {
+    // The engine classifies every mailbox's failure itself: only a monitor bug lands here.
+    logDelivery(context, delivery, await deliverMonitorError(delivery, error as Error, run));
+    throw error;
+  }
+  logDelivery(context, delivery, await deliverRun(delivery, report, plan, run));
+  return { report, plan };
 }

@@ -6,7 +6,9 @@
  * must not turn into a broken check.
  */
 import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { RunReport } from '../contract/result';
 import type { RunPlan } from '../run/plan';
 
@@ -32,9 +34,17 @@ export interface Sink {
   flush(timeoutMs: number): Promise<void>;
 }
 
+/** The nearest package.json above this file: from dist/ when built, from the source under ts-jest. */
+function packageVersion(): string {
+  for (let dir = __dirname; dirname(dir) !== dir; dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version?: string }).version ?? 'unknown';
+  }
+  return 'unknown';
+}
+
 // Read once: the version every telemetry item and stored row is stamped with.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const VERSION: string = (require('../../../package.json') as { version: string }).version;
+const VERSION = packageVersion();
 
 export function newRunContext(trigger: Trigger, env: NodeJS.ProcessEnv = process.env, runId: string = randomUUID()): RunContext {
   const host = hostname();

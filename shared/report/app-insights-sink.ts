@@ -1,0 +1,83 @@
+/**
+ * Application Insights as a sink, through the `applicationinsights` SDK's classic TelemetryClient
+ * (the only public way to write availability results). Required only when
+ * APPLICATIONINSIGHTS_CONNECTION_STRING is set (sinks-from-env.ts): loading the SDK is most of a
+ * cold start.
+ *
+ * The SDK is configured on purpose, not with `setup().start()`: its own providers
+ * (`useGlobalProviders: false`) so nothing is auto-collected — no requests, dependencies,
+ * performance counters, console, exceptions, no Live Metrics — and only what this monitor tracks
+ * is sent; no sampling (log records such as availability results are never sampled on this path,
+ * and traces are pinned at 100 %); offline storage on, so a short ingestion outage is re-sent by a
+ * later run, unless TELEMETRY_OFFLINE_STORAGE=off (tests).
+ */
+import { TelemetryClient } from 'applicationinsights';
+import type { TokenCredential } from '@azure/identity';
+import type { RunReport } from '../contract/result';
+import type { RunPlan } from '../run/plan';
+import { monitorException, runTelemetry } from './app-insights-telemetry';
+import type { RunContext, Sink } from './sink';
+
+/**
+ * `Authorization=AAD` (system-assigned identity) or `Authorization=AAD;ClientId=<id>`
+ * (user-assigned): ingestion with Entra ID instead of the key, as Azure recommends.
+ */
+function ingestionCredential(authentication: string | undefined): TokenCredential | undefined {
+  if (!authentication) return undefined;
+  const fields = new Map(authentication.split(';').map((part) => part.split('=').map((s) => s.trim()) as [string, string]));
+  if (fields.get('Authorization')?.toUpperCase() !== 'AAD') {
+    throw new Error('APPLICATIONINSIGHTS_AUTHENTICATION_STRING: expected "Authorization=AAD" or "Authorization=AAD;ClientId=<client id>"');
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { ManagedIdentityCredential } = require('@azure/identity') as typeof import('@azure/identity');
+  const clientId = fields.get('ClientId');
+  return clientId ? new ManagedIdentityCredential({ clientId }) : new ManagedIdentityCredential();
+}
+
+export interface AppInsightsOptions {
+  connectionString: string;
+  /** Keep batches that could not be sent on disk and re-send them later. */
+  offlineStorage: boolean;
+  /** APPLICATIONINSIGHTS_AUTHENTICATION_STRING */
+  authentication?: string;
+}
+
+export class AppInsightsSink implements Sink {
+  readonly name = 'applicationinsights';
+  private readonly client: TelemetryClient;
+
+  constructor(options: AppInsightsOptions) {
+    const { connectionString, offlineStorage } = options;
+    const credential = ingestionCredential(options.authentication);
+    // Statsbeat is the SDK's own usage telemetry, sent to Microsoft's endpoints rather than to
+    // this resource; the SDK reads this switch from process.env when its exporters are built.
+    process.env.APPLICATION_INSIGHTS_NO_STATSBEAT ??= 'true';
+    this.client = new TelemetryClient(connectionString, { useGlobalProviders: false });
+    this.client.config.samplingPercentage = 100;
+    this.client.config.azureMonitorOpenTelemetryOptions = {
+      azureMonitorExporterOptions: { connectionString, disableOfflineStorage: !offlineStorage, ...(credential ? { credential } : {}) },
+      enableLiveMetrics: false,
+      enableAutoCollectPerformance: false,
+      enableAutoCollectExceptions: false,
+    };
+  }
+
+  async report(report: RunReport, plan: RunPlan, run: RunContext): Promise<void> {
+    const telemetry = runTelemetry(report, plan, run);
+    for (const item of telemetry.availability) this.client.trackAvailability(item);
+    for (const item of telemetry.exceptions) this.client.trackException(item);
+    for (const item of telemetry.events) this.client.trackEvent(item);
+  }
+
+  async monitorError(error: Error, run: RunContext, properties?: Record<string, string>): Promise<void> {
+    this.client.trackException(monitorException(error, run, properties));
+  }
+
+  async flush(timeoutMs: number): Promise<void> {
+    // An unreachable endpoint makes the SDK retry for ~6 s and a hanging one for far longer
+    // (FACTS.md); what is not sent by then stays in offline storage for a later run.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.client.flush().catch(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,180 @@
+/**
+ * What one run becomes in Application Insights, as plain data (no SDK here, so it loads for free
+ * and is tested without one): one availability result per mailbox, one MonitorRun event, one
+ * SecretExpiring event per expiring credential, and an exception for each check the monitor
+ * itself broke (INTERNAL) instead of an availability result, so a monitor bug never looks like a
+ * mailbox outage. Names come from telemetry-names.ts.
+ */
+import { PHASES } from '../contract/codes';
+import type { CheckResult, RunReport, Warning } from '../contract/result';
+import { describeLocation, type SecretLocation } from '../credentials/secret';
+import type { RunPlan } from '../run/plan';
+import type { RunContext } from './sink';
+import { EVENTS, EXPIRY_WARNINGS, MEASUREMENTS, PROPS, phaseMeasurement, testName } from './telemetry-names';
+
+type Properties = Record<string, string>;
+type Measurements = Record<string, number>;
+
+export interface AvailabilityItem {
+  id: string;
+  name: string;
+  duration: number;
+  success: boolean;
+  runLocation: string;
+  message: string;
+  properties: Properties;
+  measurements: Measurements;
+}
+
+export interface EventItem {
+  name: string;
+  properties: Properties;
+  measurements: Measurements;
+}
+
+export interface ExceptionItem {
+  exception: Error;
+  properties: Properties;
+  measurements?: Measurements;
+}
+
+export interface RunTelemetry {
+  availability: AvailabilityItem[];
+  events: EventItem[];
+  exceptions: ExceptionItem[];
+}
+
+/** Application Insights cuts property values at 8,192 characters; cut ours first, visibly. */
+const MAX_VALUE = 8000;
+const clip = (text: string) => (text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE - 1)}…` : text);
+
+export function runProperties(run: RunContext): Properties {
+  return { [PROPS.runId]: run.runId, [PROPS.trigger]: run.trigger, [PROPS.host]: run.host, [PROPS.version]: run.version };
+}
+
+function message(result: CheckResult): string {
+  if (result.failure) return clip(`${result.failure.code} in ${result.failure.phase}: ${result.failure.message}`);
+  if (result.warnings.length > 0) return result.warnings.map((w) => w.code).join(', ');
+  return 'ok';
+}
+
+function daysLeft(warnings: Warning[]): number | undefined {
+  const days = warnings.find((w) => typeof w.daysLeft === 'number' && (EXPIRY_WARNINGS as readonly string[]).includes(w.code))?.daysLeft;
+  return typeof days === 'number' ? days : undefined;
+}
+
+function availability(result: CheckResult, plan: RunPlan, run: RunContext): AvailabilityItem {
+  const app = plan.mailboxes.find((m) => m.id === result.mailbox)?.app;
+  const remedy = result.failure?.remedy ?? result.warnings.flatMap((w) => (w.remedy ? [`${w.code}: ${w.remedy}`] : [])).join('\n\n');
+  const properties: Properties = {
+    ...runProperties(run),
+    [PROPS.mailbox]: result.mailbox,
+    [PROPS.address]: result.address,
+    [PROPS.app]: result.app,
+    [PROPS.status]: result.status,
+    ...(app ? { [PROPS.tenantId]: app.tenantId, [PROPS.clientId]: app.clientId } : {}),
+    ...(result.failure ? { [PROPS.code]: result.failure.code, [PROPS.phase]: result.failure.phase, [PROPS.kind]: result.failure.kind } : {}),
+    ...(result.warnings.length > 0 ? { [PROPS.warnings]: result.warnings.map((w) => w.code).join(',') } : {}),
+    ...(remedy ? { [PROPS.remedy]: clip(remedy) } : {}),
+  };
+  const measurements: Measurements = {};
+  for (const phase of PHASES) {
+    const ms = result.phases[phase];
+    if (ms !== null) measurements[phaseMeasurement(phase)] = ms;
+  }
+  if (result.folder) {
+    measurements[MEASUREMENTS.messages] = result.folder.messages;
+    measurements[MEASUREMENTS.unseen] = result.folder.unseen;
+    if (result.folder.oldestUnseenMinutes !== undefined) measurements[MEASUREMENTS.oldestUnseenMinutes] = result.folder.oldestUnseenMinutes;
+  }
+  const days = daysLeft(result.warnings);
+  if (days !== undefined) measurements[MEASUREMENTS.secretDaysLeft] = days;
+  return {
+    id: `${run.runId}/${result.mailbox}`,
+    name: testName(result.mailbox),
+    duration: result.durationMs,
+    // A degraded mailbox works: its warnings travel as properties, not as a red dot.
+    success: result.status !== 'failed',
+    runLocation: run.location,
+    message: message(result),
+    properties,
+    measurements,
+  };
+}
+
+function secretKey(location: SecretLocation): string {
+  return 'env' in location ? `env:${location.env}` : `${location.vaultUrl}|${location.name}|${location.version ?? ''}`;
+}
+
+/** One event per credential: five mailboxes sharing an expiring secret are one thing to renew. */
+function secretEvents(report: RunReport, plan: RunPlan, run: RunContext): EventItem[] {
+  const byCredential = new Map<string, { warning: Warning; location: SecretLocation; apps: Set<string>; clientIds: Set<string>; tenantIds: Set<string>; mailboxes: string[] }>();
+  for (const result of report.results) {
+    const warning = result.warnings.find((w) => (EXPIRY_WARNINGS as readonly string[]).includes(w.code));
+    const app = plan.mailboxes.find((m) => m.id === result.mailbox)?.app;
+    if (!warning || !app) continue;
+    const key = secretKey(app.secret);
+    const entry = byCredential.get(key) ?? { warning, location: app.secret, apps: new Set(), clientIds: new Set(), tenantIds: new Set(), mailboxes: [] };
+    entry.apps.add(app.id);
+    entry.clientIds.add(app.clientId);
+    entry.tenantIds.add(app.tenantId);
+    entry.mailboxes.push(result.mailbox);
+    byCredential.set(key, entry);
+  }
+  return [...byCredential.values()].map(({ warning, location, apps, clientIds, tenantIds, mailboxes }): EventItem => ({
+    name: EVENTS.secretExpiring,
+    properties: {
+      ...runProperties(run),
+      [PROPS.code]: warning.code,
+      [PROPS.app]: [...apps].join(','),
+      [PROPS.clientId]: [...clientIds].join(','),
+      [PROPS.tenantId]: [...tenantIds].join(','),
+      [PROPS.secretName]: 'env' in location ? location.env : location.name,
+      [PROPS.vault]: 'env' in location ? describeLocation(location) : location.vaultUrl,
+      ...(typeof warning.expiresOn === 'string' ? { [PROPS.expiresOn]: warning.expiresOn } : {}),
+      [PROPS.mailboxes]: clip(mailboxes.join(',')),
+      ...(warning.remedy ? { [PROPS.remedy]: clip(warning.remedy) } : {}),
+    },
+    measurements: typeof warning.daysLeft === 'number' ? { [MEASUREMENTS.daysLeft]: warning.daysLeft } : ({} as Measurements),
+  }));
+}
+
+/** The monitor's own failure on one check, as an exception with the check's context. */
+function internalException(result: CheckResult, run: RunContext): ExceptionItem {
+  const failure = result.failure!;
+  const exception = new Error(failure.message);
+  exception.name = 'MonitorInternalError';
+  // The stack would be the reporter's, not the bug's: the message (already redacted) is the evidence.
+  exception.stack = `${exception.name}: ${failure.message}`;
+  return {
+    exception,
+    properties: { ...runProperties(run), [PROPS.mailbox]: result.mailbox, [PROPS.app]: result.app, [PROPS.code]: failure.code, [PROPS.phase]: failure.phase, [PROPS.kind]: failure.kind },
+  };
+}
+
+export function runTelemetry(report: RunReport, plan: RunPlan, run: RunContext): RunTelemetry {
+  const internal = report.results.filter((r) => r.failure?.code === 'INTERNAL');
+  const checked = report.results.filter((r) => r.failure?.code !== 'INTERNAL');
+  const monitorRun: EventItem = {
+    name: EVENTS.monitorRun,
+    properties: { ...runProperties(run), [PROPS.status]: report.status, [PROPS.location]: run.location },
+    measurements: {
+      [MEASUREMENTS.total]: report.counts.total,
+      [MEASUREMENTS.ok]: report.counts.ok,
+      [MEASUREMENTS.degraded]: report.counts.degraded,
+      [MEASUREMENTS.failed]: report.counts.failed,
+      [MEASUREMENTS.internal]: internal.length,
+      [MEASUREMENTS.durationMs]: report.durationMs,
+    },
+  };
+  return {
+    availability: checked.map((r) => availability(r, plan, run)),
+    events: [monitorRun, ...secretEvents(report, plan, run)],
+    exceptions: internal.map((r) => internalException(r, run)),
+  };
+}
+
+/** CONFIG_INVALID or a crash outside any mailbox's check. */
+export function monitorException(error: Error, run: RunContext, properties: Properties = {}): ExceptionItem {
+  return { exception: error, properties: { ...runProperties(run), ...properties } };
+}
