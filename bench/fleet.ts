@@ -6,7 +6,7 @@
  * so its CPU and peak RSS are its own. Ends with one summary line per back end.
  *
  *   npm run bench -- --mailboxes 1000 --apps 10 --delay-ms 25 [--backends simulator,dovecot]
- *                    [--lanes typical,floor,engine] [--cpu-prof DIR]
+ *                    [--lanes typical,floor,engine] [--engine-concurrency N] [--cpu-prof DIR] [--json FILE]
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -42,6 +42,8 @@ const { values: args } = parseArgs({
     lanes: { type: 'string', default: 'typical,floor,engine' },
     'typical-concurrency': { type: 'string', default: '4' },
     'floor-concurrency': { type: 'string', default: '64' },
+    /** Sets the config's concurrency for the engine lane (default: the engine's own default). */
+    'engine-concurrency': { type: 'string' },
     'cpu-prof': { type: 'string' },
     json: { type: 'string' },
   },
@@ -99,6 +101,7 @@ async function runLane(lane: Lane, backend: Backend, endpoints: WorldEndpoints):
       cloud: { authorityHost: endpoints.authorityHost, imapResource: 'https://outlook.office365.com' },
       keyVaultUrl: endpoints.keyVaultUrl,
       defaults: { host: endpoints.imap.host, port: endpoints.imap.port },
+      ...(args['engine-concurrency'] ? { concurrency: Number(args['engine-concurrency']) } : {}),
       apps: apps.map((a) => ({ id: a.id, tenantId: a.tenantId, clientId: a.clientId, credential: { keyVaultSecret: a.secretName } })),
       mailboxes: Array.from({ length: fleet.mailboxes }, (_, i) => ({ id: `m${i}`, address: fleetAddress(i), app: apps[fleetAppOf(i, fleet)]!.id })),
     };

@@ -33,7 +33,8 @@ export interface ExchangeImap {
   silentPort: number;
   /** Where a client should connect for this mailbox (reads the scenario now). */
   endpointFor(address: string): { host: string; port: number };
-  stats: { connections: number; logins: number };
+  /** `resumed`: TLS handshakes that resumed an earlier session (no certificate sent). */
+  stats: { connections: number; logins: number; resumed: number };
   /** Command names per connection, in order (no arguments: they carry tokens). */
   commandLog: string[][];
   stop(): Promise<void>;
@@ -45,7 +46,7 @@ const SERVER_ID = Buffer.from('SIM0PR01MB0001.prod.outlook.sim', 'utf16le').toSt
 export async function startExchangeImap(options: ExchangeImapOptions): Promise<ExchangeImap> {
   const host = options.host ?? '127.0.0.1';
   const sockets = new Set<Socket>();
-  const stats = { connections: 0, logins: 0 };
+  const stats = { connections: 0, logins: 0, resumed: 0 };
   const commandLog: string[][] = [];
 
   const track = (socket: Socket): void => {
@@ -64,6 +65,7 @@ export async function startExchangeImap(options: ExchangeImapOptions): Promise<E
 
   const main = makeServer((socket) => {
     stats.connections++;
+    if (socket.isSessionReused()) stats.resumed++;
     const commands: string[] = [];
     commandLog.push(commands);
     runExchangeSession(socket, {

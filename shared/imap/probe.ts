@@ -11,6 +11,7 @@ import { classifyImapError, sessionPhase } from '../diagnosis/classify-imap';
 import type { Phase } from '../contract/codes';
 import type { FolderStatus } from '../contract/result';
 import { ImapSession } from './imap-session';
+import type { TlsReuse } from './tls-reuse';
 
 export interface ImapTarget {
   host: string;
@@ -28,6 +29,8 @@ export interface ImapProbeOptions {
   now?: () => number;
   /** Name resolution for the IMAP host; Node's dns.lookup when omitted. Tests resolve without DNS traffic. */
   lookup?: LookupFunction;
+  /** The run's shared TLS context and sessions; a connection of its own when omitted. */
+  tls?: TlsReuse;
 }
 
 export async function probeImap(target: ImapTarget, accessToken: string, options: ImapProbeOptions): Promise<FolderStatus> {
@@ -49,6 +52,7 @@ export async function probeImap(target: ImapTarget, accessToken: string, options
     clientInfo: { name: 'm365-mailbox-health' },
     // Merged into tls.connect(): only the resolver; verification stays on.
     ...(options.lookup ? { tls: { lookup: options.lookup } } : {}),
+    ...(options.tls ? { transport: options.tls.transport() } : {}),
   });
   // imapflow also reports socket errors as events; the awaited call carries the same error.
   client.on('error', () => undefined);

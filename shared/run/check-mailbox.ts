@@ -14,6 +14,7 @@ import { entraCredentialWarnings } from '../diagnosis/entra-warnings';
 import { backlogWarnings, permissionWarnings, secretWarnings, slowWarnings } from '../diagnosis/warnings';
 import { forgetWarmSecret, type SecretReader } from '../credentials/secret-reader';
 import { probeImap } from '../imap/probe';
+import type { TlsReuse } from '../imap/tls-reuse';
 import { checkClaims, decodeClaims, tokenFacts } from '../token/claims';
 import type { TokenProvider } from '../token/token-provider';
 import { DeadlineExceeded, deadlineSignal, race } from './deadline';
@@ -29,6 +30,7 @@ export interface CheckDeps {
   lookup?: LookupFunction;
   /** Reads app registrations from Microsoft Graph (per run, per app); none without a Graph endpoint. */
   entra?: AppCredentialsReader;
+  tls?: TlsReuse;
 }
 
 const IMAP_PHASES: Phase[] = ['connect', 'auth', 'folder', 'logout'];
@@ -83,6 +85,7 @@ export async function checkMailbox(mailbox: MailboxPlan, run: RunPlan, deps: Che
         commandMs: run.timeouts.imapCommandMs,
         signal,
         lookup: deps.lookup,
+        tls: deps.tls,
         // After the deadline the result is already written: a late mark must not change it.
         mark: (step, ms) => {
           if (!signal.aborted) phases[step] = Math.round(ms);

@@ -12,6 +12,7 @@ import { entraReadWarning } from '../diagnosis/entra-warnings';
 import { AppCredentialsReader } from '../entra/app-credentials';
 import { GraphClient } from '../entra/graph-client';
 import { Redactor } from '../diagnosis/redact';
+import { TlsReuse } from '../imap/tls-reuse';
 import { TokenProvider } from '../token/token-provider';
 import { checkMailbox } from './check-mailbox';
 import { deadlineSignal } from './deadline';
@@ -34,6 +35,8 @@ export interface RunOptions {
 
 export interface RunStats {
   secretReads: number;
+  /** IMAP connections that offered a TLS session resumed from an earlier connection of the run. */
+  tlsSessionsOffered: number;
 }
 
 export async function runChecks(plan: RunPlan, options: RunOptions = {}): Promise<{ report: RunReport; stats: RunStats }> {
@@ -44,7 +47,8 @@ export async function runChecks(plan: RunPlan, options: RunOptions = {}): Promis
   setMaxListeners(0, run.signal);
   const secrets = new SecretReader({ authorityHost: plan.cloud.authorityHost, timeoutMs: plan.timeouts.secretMs, credential: options.vaultCredential }, options.env, options.warmSecretCache ?? false);
   const entra = entraReader(plan, options, run.signal);
-  const deps = { secrets, tokens: new TokenProvider(), redactor: new Redactor(), runSignal: run.signal, lookup: options.lookup, entra };
+  const tls = new TlsReuse();
+  const deps = { secrets, tokens: new TokenProvider(), redactor: new Redactor(), runSignal: run.signal, lookup: options.lookup, entra, tls };
   const limit = pLimit(plan.concurrency);
   let done = 0;
   try {
@@ -58,7 +62,7 @@ export async function runChecks(plan: RunPlan, options: RunOptions = {}): Promis
       ),
     );
     const runWarnings = entra ? await entraRunWarnings(entra) : [];
-    return { report: buildReport(startedAt, Math.round(performance.now() - started), results, runWarnings), stats: { secretReads: secrets.reads } };
+    return { report: buildReport(startedAt, Math.round(performance.now() - started), results, runWarnings), stats: { secretReads: secrets.reads, tlsSessionsOffered: tls.offered } };
   } finally {
     run.dispose();
   }

@@ -67,6 +67,16 @@ describe('one token and one secret read per app per run', () => {
     expect(report.counts.ok + report.counts.degraded).toBe(COUNT - 1);
   });
 
+  it('a run verifies the IMAP server certificate once and resumes that TLS session for the other mailboxes; the next run verifies again', async () => {
+    const sequential = { ...config(), concurrency: 1, mailboxes: config().mailboxes.slice(0, 5) };
+    for (const run of [1, 2]) {
+      const before = { ...tenant.imap.stats };
+      const { report, stats } = await runAgainst(sequential);
+      expect([run, report.counts.ok + report.counts.degraded]).toEqual([run, 5]);
+      expect([run, tenant.imap.stats.connections - before.connections, tenant.imap.stats.resumed - before.resumed, stats.tlsSessionsOffered]).toEqual([run, 5, 4, 4]);
+    }
+  });
+
   it('warm runs (Functions) reuse the secret, until Entra refuses it: then the vault is read again', async () => {
     clearWarmSecretCache();
     const reads = (name: string) => tenant.vault.stats.secretReads.get(name) ?? 0;

@@ -1,0 +1,58 @@
+/**
+ * TLS for the IMAP connections of one run, done once where once is enough (issue 9):
+ * - one SecureContext for every connection: without it, tls.connect() builds a new one, CA store
+ *   included, per connection (~0.85 ms CPU each, FACTS.md);
+ * - TLS session resumption per server (host, port, SNI name): the first connection to a server in
+ *   a run verifies its certificate chain and name in full; later ones resume that verified session
+ *   and skip re-verifying the same certificate (Node then builds no peer chain object either).
+ *   Per run, not per process: each run sees the certificate the server presents now, so an expired
+ *   or replaced certificate shows as IMAP_TLS on the next run, as it would for the application.
+ * Verification is never switched off; a server that refuses a session simply does a full handshake.
+ */
+import net from 'node:net';
+import tls from 'node:tls';
+import type { ImapFlowOptions } from 'imapflow';
+
+type ImapTransport = NonNullable<ImapFlowOptions['transport']>;
+
+let sharedContext: tls.SecureContext | undefined;
+
+/** Node's default trust (its CA store plus NODE_EXTRA_CA_CERTS), built once per process. */
+function secureContext(): tls.SecureContext {
+  sharedContext ??= tls.createSecureContext();
+  return sharedContext;
+}
+
+export class TlsReuse {
+  private readonly sessions = new Map<string, Buffer>();
+  /** Connections that offered a session from an earlier connection of this run. */
+  offered = 0;
+
+  /** An imapflow transport (its public `transport` option) that opens connections this way. */
+  transport(): ImapTransport {
+    return {
+      connect: (options, onConnect) => {
+        if (!options.secure) return net.connect({ host: options.host, port: options.port, ...(options.tls?.lookup ? { lookup: options.tls.lookup } : {}) }, onConnect);
+        const key = `${options.host}|${options.port}|${options.servername ?? ''}`;
+        const session = this.sessions.get(key);
+        if (session) this.offered++;
+        // A session is kept only from a connection that passed verification ('secureConnect' comes
+        // after the chain and name checks): with TLS 1.2 it may arrive before them, and a resumed
+        // session skips the name check.
+        let verified = false;
+        let ticket: Buffer | undefined;
+        const socket = tls.connect({ host: options.host, port: options.port, servername: options.servername, ...options.tls, secureContext: secureContext(), session }, () => {
+          verified = true;
+          if (ticket) this.sessions.set(key, ticket);
+          onConnect();
+        });
+        // TLS 1.3 tickets arrive after the handshake; keep the newest for the next connection.
+        socket.on('session', (received: Buffer) => {
+          ticket = received;
+          if (verified) this.sessions.set(key, received);
+        });
+        return socket;
+      },
+    };
+  }
+}
