@@ -4,6 +4,7 @@
  * and reports the run to the configured sinks.
  */
 import { app, type InvocationContext, type Timer } from '@azure/functions';
+import type { RunReport } from '../shared/contract/result';
 import { checkAndDeliver } from './run-from-settings';
 
 export const DEFAULT_SCHEDULE = '0 */5 * * * *';
@@ -18,7 +19,10 @@ export function timerSchedule(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export async function checkTimer(_timer: Timer, context: InvocationContext): Promise<void> {
-  const { report } = await checkAndDeliver('timer', context);
+  await checkAndDeliver('timer', context, { onReport: (report) => logReport(report, context) });
+}
+
+function logReport(report: RunReport, context: InvocationContext): void {
   for (const result of report.results) {
     const line = `${result.mailbox} ${result.status}${result.failure ? ` ${result.failure.code} (${result.failure.phase}): ${result.failure.message}` : ''}`;
     if (result.status === 'failed') context.error(line);

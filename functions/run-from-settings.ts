@@ -35,7 +35,12 @@ function logDelivery(context: InvocationContext, delivery: Delivery, outcome: De
  * Runs the configured checks and delivers the run. A bad config is delivered as the monitor's
  * own failure (an exception, no availability results) and then thrown to the caller.
  */
-export async function checkAndDeliver(trigger: Trigger, context: InvocationContext, env: NodeJS.ProcessEnv = process.env): Promise<{ report: RunReport; plan: RunPlan }> {
+export async function checkAndDeliver(
+  trigger: Trigger,
+  context: InvocationContext,
+  options: { env?: NodeJS.ProcessEnv; onReport?: (report: RunReport) => void } = {},
+): Promise<{ report: RunReport; plan: RunPlan }> {
+  const env = options.env ?? process.env;
   const run = newRunContext(trigger, env);
   const delivery = warmSinksFromEnv(env);
   let plan: RunPlan;
@@ -53,6 +58,8 @@ export async function checkAndDeliver(trigger: Trigger, context: InvocationConte
     logDelivery(context, delivery, await deliverMonitorError(delivery, error as Error, run));
     throw error;
   }
+  // The invocation's own logs first: delivery may take up to the flush timeout.
+  options.onReport?.(report);
   logDelivery(context, delivery, await deliverRun(delivery, report, plan, run));
   return { report, plan };
 }

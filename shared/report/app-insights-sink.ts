@@ -74,10 +74,14 @@ export class AppInsightsSink implements Sink {
   }
 
   async flush(timeoutMs: number): Promise<void> {
-    // An unreachable endpoint makes the SDK retry for ~6 s and a hanging one for far longer
+    // An unreachable endpoint makes the SDK retry for ~6 s and a hanging one wait far longer
     // (FACTS.md); what is not sent by then stays in offline storage for a later run.
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.client.flush().catch(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
-    clearTimeout(timer);
+    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`flush not finished within ${timeoutMs} ms`)), timeoutMs)));
+    try {
+      await Promise.race([this.client.flush(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }

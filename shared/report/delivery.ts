@@ -46,7 +46,7 @@ async function toEverySink(delivery: Delivery, send: (sink: Sink) => Promise<voi
           errors.push(`${sink.name}: not delivered within ${delivery.flushTimeoutMs} ms`);
           return;
         }
-        if ((await within(sink.flush(Math.max(0, left())), left())) === TIMED_OUT) {
+        if ((await within(sink.flush(Math.max(0, Math.round(left()))), left())) === TIMED_OUT) {
           errors.push(`${sink.name}: flush not finished within ${delivery.flushTimeoutMs} ms`);
         }
       } catch (error) {

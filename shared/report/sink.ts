@@ -30,7 +30,7 @@ export interface Sink {
   report(report: RunReport, plan: RunPlan, run: RunContext): Promise<void>;
   /** The monitor itself broke before or outside any mailbox's check (bad config, a crash). */
   monitorError(error: Error, run: RunContext, properties?: Record<string, string>): Promise<void>;
-  /** Deliver what is buffered; resolves within `timeoutMs` whatever the far end does. */
+  /** Deliver what is buffered; settles within `timeoutMs` whatever the far end does (rejects when not delivered). */
   flush(timeoutMs: number): Promise<void>;
 }
 
