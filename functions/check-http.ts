@@ -2,7 +2,7 @@
  * HTTP trigger: GET /api/check[?mailbox=id&mailbox=id], for people and for uptime tools (Azure's
  * URL ping test, Uptime Kuma, Pingdom), which read the status code: 200 when the run is ok or
  * degraded, 503 when a mailbox failed, 400 for an unknown mailbox id, 500 for a bad configuration
- * (or a monitor bug). The body is always the report (DESIGN.md contract), never cached by anyone
+ * (or a monitor bug). The body is always the report (docs/ARCHITECTURE.md, "Result contract"), never cached by anyone
  * in between.
  *
  * Every request is answered from one shared run of all mailboxes (RecentRun): concurrent requests
@@ -14,6 +14,7 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 import { ConfigError, configFailure } from '../shared/config/config-error';
 import type { RunReport } from '../shared/contract/result';
 import { RecentRun } from '../shared/run/recent-run';
+import { UnknownMailboxError } from '../shared/run/plan';
 import { buildReport } from '../shared/run/report';
 import { checkAndDeliver, planFromSettings } from './run-from-settings';
 
@@ -46,7 +47,7 @@ export async function checkHttp(request: HttpRequest, context: InvocationContext
     // Unknown ids are refused before any run; a bad config is left to the run, which reports it.
     planFromSettings(only);
   } catch (error) {
-    if (error instanceof Error && error.message.startsWith('--mailbox')) {
+    if (error instanceof UnknownMailboxError) {
       return { status: 400, headers: NO_STORE, jsonBody: { status: 'unknown', error: error.message.replace('--mailbox', 'mailbox') } };
     }
     if (!(error instanceof ConfigError)) throw error;

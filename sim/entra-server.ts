@@ -18,12 +18,15 @@ import { EXCHANGE_RESOURCE, GRAPH_RESOURCE, VAULT_RESOURCE, type Scenario, type 
 import { createSigningKey, type SigningKey } from './signing-key';
 import { issueAccessToken, type TokenSubject } from './tokens';
 import { BodyTooLargeError, closeServer, listenLoopback, readBody, requestUrl, sendJson } from './http-util';
+import { applyWireFault, type WireFaults } from './wire-faults';
 
 export interface EntraOptions {
   /** Read on every request, so a test may change the tenant while the server runs. */
   scenario: () => Scenario;
   key: SigningKey;
   tls: { certPem: string; keyPem: string };
+  /** Faults on the token endpoint's wire (sim/wire-faults.ts). */
+  faults?: WireFaults;
 }
 
 export interface EntraStats {
@@ -74,8 +77,13 @@ export async function startEntra(options: EntraOptions): Promise<EntraServer> {
       const form = new URLSearchParams(await readBody(req));
       const clientId = form.get('client_id') ?? '';
       stats.tokenRequests.set(clientId, (stats.tokenRequests.get(clientId) ?? 0) + 1);
-      const decision = decideToken(options.scenario(), tenant, form);
-      return answerToken(res, decision, correlationId, traceId);
+      const answer = () => answerToken(res, decideToken(options.scenario(), tenant, form), correlationId, traceId);
+      const fault = options.faults?.take('entra');
+      if (!fault) return answer();
+      return applyWireFault(fault, req, res, answer, {
+        secret: async () => form.get('client_secret') ?? '',
+        body: (text) => ({ error: 'invalid_request', error_description: `AADSTS50000: ${text} Trace ID: ${traceId}`, error_codes: [50000], trace_id: traceId, correlation_id: correlationId }),
+      });
     }
     if (req.method === 'GET' && tenant === 'common' && rest === 'discovery/instance') {
       stats.discoveryRequests++;
@@ -189,6 +197,8 @@ export type TokenDecision =
 const KNOWN_RESOURCES = new Set([EXCHANGE_RESOURCE, GRAPH_RESOURCE, VAULT_RESOURCE,
   'https://outlook.office.com', 'https://outlook.office365.us', 'https://partner.outlook.cn']);
 
+const EXCHANGE_RESOURCES_SIM = new Set([EXCHANGE_RESOURCE, 'https://outlook.office.com', 'https://outlook.office365.us', 'https://partner.outlook.cn']);
+
 function fail(status: number, error: string, code: number, message: string): TokenDecision {
   return { kind: 'error', status, error, code, message };
 }
@@ -243,8 +253,11 @@ export function decideToken(scenario: Scenario, tenant: string, form: URLSearchP
   if (!KNOWN_RESOURCES.has(resource)) {
     return fail(400, 'invalid_resource', 500011, `The resource principal named ${resource} was not found in the tenant named ${tenant}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`);
   }
+  // The scenario's roles are Exchange Online's application permissions: a token for another
+  // resource (Graph) carries none of them, as in a real tenant.
+  const forExchange = EXCHANGE_RESOURCES_SIM.has(resource);
   const subject: TokenSubject = app
-    ? { audience: resource, tenantId: tenant, appId: app.clientId, objectId: app.servicePrincipalObjectId, roles: app.roles, appDisplayName: app.displayName }
+    ? { audience: resource, tenantId: tenant, appId: app.clientId, objectId: app.servicePrincipalObjectId, roles: forExchange ? app.roles : [], appDisplayName: app.displayName }
     : { audience: resource, tenantId: tenant, appId: mi.clientId, objectId: mi.objectId, roles: resource === GRAPH_RESOURCE ? mi.graphRoles : undefined };
   return fault ? { kind: 'token', subject, fault } : { kind: 'token', subject };
 }

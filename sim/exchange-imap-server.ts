@@ -31,6 +31,9 @@ export interface ExchangeImap {
   port: number;
   /** Accepts TLS and never greets: the endpoint of a 'hang-greeting' mailbox. */
   silentPort: number;
+  /** Resets the next `resetsLeft` connections right after TLS, before the greeting; then serves as the main port. */
+  flakyPort: number;
+  resetsLeft: number;
   /** Where a client should connect for this mailbox (reads the scenario now). */
   endpointFor(address: string): { host: string; port: number };
   /** `resumed`: TLS handshakes that resumed an earlier session (no certificate sent). */
@@ -63,7 +66,9 @@ export async function startExchangeImap(options: ExchangeImapOptions): Promise<E
     return server;
   };
 
-  const main = makeServer((socket) => {
+  // eslint-disable-next-line prefer-const -- assigned once the ports are known
+  let imap: ExchangeImap;
+  const serve = (socket: tls.TLSSocket) => {
     stats.connections++;
     if (socket.isSessionReused()) stats.resumed++;
     const commands: string[] = [];
@@ -77,6 +82,16 @@ export async function startExchangeImap(options: ExchangeImapOptions): Promise<E
       commands,
       onLogin: () => stats.logins++,
     });
+  };
+  const main = makeServer(serve);
+  const flaky = makeServer(serve);
+  // A TCP reset as the connection arrives, before TLS and the greeting (a front end recycling).
+  flaky.prependListener('connection', (raw: Socket) => {
+    if (imap.resetsLeft <= 0) return;
+    imap.resetsLeft--;
+    stats.connections++;
+    raw.on('error', () => undefined);
+    raw.resetAndDestroy();
   });
   const silent = makeServer((socket) => {
     stats.connections++;
@@ -86,14 +101,18 @@ export async function startExchangeImap(options: ExchangeImapOptions): Promise<E
 
   main.listen(options.port ?? 0, host);
   silent.listen(0, host);
-  await Promise.all([once(main, 'listening'), once(silent, 'listening')]);
+  flaky.listen(0, host);
+  await Promise.all([once(main, 'listening'), once(silent, 'listening'), once(flaky, 'listening')]);
   const port = (main.address() as AddressInfo).port;
   const silentPort = (silent.address() as AddressInfo).port;
+  const flakyPort = (flaky.address() as AddressInfo).port;
 
-  return {
+  imap = {
     host,
     port,
     silentPort,
+    flakyPort,
+    resetsLeft: 0,
     endpointFor(address) {
       const mailbox = options.scenario().exchange.mailboxes.find((m) => m.address.toLowerCase() === address.toLowerCase());
       return { host, port: mailbox?.fault === 'hang-greeting' ? silentPort : port };
@@ -101,9 +120,10 @@ export async function startExchangeImap(options: ExchangeImapOptions): Promise<E
     stats,
     commandLog,
     async stop() {
-      const closed = [main, silent].map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
+      const closed = [main, silent, flaky].map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
       for (const socket of sockets) socket.destroy();
       await Promise.all(closed);
     },
   };
+  return imap;
 }

@@ -84,6 +84,14 @@ export function runExchangeSession(socket: TLSSocket, o: SessionOptions): void {
     const user = fields.find((f) => f.startsWith('user='))?.slice(5) ?? '';
     const token = /^auth=Bearer (.+)$/i.exec(fields.find((f) => /^auth=/i.test(f)) ?? '')?.[1] ?? '';
     const scenario = o.scenario();
+    const target = scenario.exchange.mailboxes.find((m) => m.address.toLowerCase() === user.trim().toLowerCase());
+    const loginFault = target?.loginFault;
+    if (loginFault && (loginFault.times === undefined || loginFault.times > 0)) {
+      if (loginFault.times !== undefined) loginFault.times--;
+      if (loginFault.kind === 'unavailable') return write(`${tag} NO [UNAVAILABLE] ${T.unavailable}`);
+      if (loginFault.kind === 'throttle') return write(`${tag} NO ${T.throttled(o.throttleBackoffMs)}`);
+      return write(`${tag} NO ${T.authFailed} (${payload})`);
+    }
     const decision = token
       ? authorizeImap({ token, user, exchange: scenario.exchange, publicKeyPem: o.publicKeyPem, resource: o.resource })
       : null;

@@ -13,6 +13,8 @@ export const EXCHANGE_IMAP = {
   /** Tagged NO for every refused AUTHENTICATE (no OAuth JSON continuation, unlike Gmail). */
   authFailed: 'AUTHENTICATE failed.',
   loginFailed: 'LOGIN failed.',
+  /** A back end that is failing over: retry later (seen as `NO [UNAVAILABLE]` in client logs). */
+  unavailable: 'Server Unavailable. 15',
   /** Tagged BAD for every command after a login to a mailbox with IMAP disabled. */
   notConnected: 'User is authenticated but not connected.',
   /**

@@ -20,6 +20,7 @@ import { VAULT_RESOURCE, type Scenario, type SimVaultSecret } from './scenario';
 import type { SigningKey } from './signing-key';
 import { v1Issuer, verifyAccessToken, type AccessTokenClaims } from './tokens';
 import { closeServer, listenLoopback, requestUrl, sendJson } from './http-util';
+import { applyWireFault, type WireFaults } from './wire-faults';
 
 export interface KeyVaultOptions {
   /** Read on every request: a test may disable or delete a secret while the vault runs. */
@@ -29,6 +30,10 @@ export interface KeyVaultOptions {
   /** The simulated Entra's URL (`https://127.0.0.1:<port>`), named in the auth challenge. */
   entraUrl: string;
   tls: { certPem: string; keyPem: string };
+  /** Faults on the vault's wire, applied to requests that carry a bearer token. */
+  faults?: WireFaults;
+  /** The resource the 401 challenge names; Key Vault's by default (a hostile host names another). */
+  challengeResource?: () => string | undefined;
 }
 
 export interface KeyVaultStats {
@@ -74,11 +79,21 @@ export async function startKeyVault(options: KeyVaultOptions): Promise<KeyVaultS
   let url = '';
 
   const server = createServer({ cert: options.tls.certPem, key: options.tls.keyPem }, (req, res) => {
-    try {
-      handle(req, res);
-    } catch {
-      if (!res.headersSent) kvError(res, 500, 'InternalServerError', 'simulator error');
-    }
+    const answer = () => {
+      try {
+        handle(req, res);
+      } catch {
+        if (!res.headersSent) kvError(res, 500, 'InternalServerError', 'simulator error');
+      }
+    };
+    // The SDK's first request carries no token and only fetches the challenge: faults hit the
+    // authenticated read, where a proxy could echo the token back.
+    const fault = req.headers.authorization ? options.faults?.take('vault') : undefined;
+    if (!fault) return answer();
+    applyWireFault(fault, req, res, answer, {
+      secret: async () => /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '',
+      body: (text) => ({ error: { code: 'Forbidden', message: text } }),
+    });
   });
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
@@ -124,7 +139,8 @@ export async function startKeyVault(options: KeyVaultOptions): Promise<KeyVaultS
   /** The caller's verified claims, or undefined after answering 401 with the challenge. */
   function authenticate(req: IncomingMessage, res: ServerResponse, scenario: Scenario): AccessTokenClaims | undefined {
     const tenantId = scenario.monitorIdentity.tenantId;
-    const challenge = { 'www-authenticate': `Bearer authorization="${options.entraUrl}/${tenantId}", resource="${VAULT_RESOURCE}"` };
+    const resource = options.challengeResource?.() ?? VAULT_RESOURCE;
+    const challenge = { 'www-authenticate': `Bearer authorization="${options.entraUrl}/${tenantId}", resource="${resource}"` };
     const unauthorized = (message: string): undefined => {
       kvError(res, 401, 'Unauthorized', message, undefined, challenge);
       return undefined;

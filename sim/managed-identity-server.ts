@@ -19,6 +19,7 @@ import { GRAPH_RESOURCE, type Scenario } from './scenario';
 import type { SigningKey } from './signing-key';
 import { issueAccessToken } from './tokens';
 import { closeServer, listenLoopback, requestUrl, sendJson } from './http-util';
+import { applyWireFault, type WireFaults } from './wire-faults';
 
 export interface ManagedIdentityOptions {
   /** Read per request; the identity is `scenario().monitorIdentity`. */
@@ -26,6 +27,7 @@ export interface ManagedIdentityOptions {
   key: SigningKey;
   /** The IDENTITY_HEADER secret; random when omitted. */
   header?: string;
+  faults?: WireFaults;
 }
 
 export interface ManagedIdentityServer {
@@ -93,11 +95,19 @@ export async function startManagedIdentity(options: ManagedIdentityOptions): Pro
   }
 
   const server = createServer((req, res) => {
-    try {
-      handle(req, res);
-    } catch {
-      if (!res.headersSent) refuse(res, 500, 'simulator error');
-    }
+    const answer = () => {
+      try {
+        handle(req, res);
+      } catch {
+        if (!res.headersSent) refuse(res, 500, 'simulator error');
+      }
+    };
+    const fault = options.faults?.take('identity');
+    if (!fault) return answer();
+    applyWireFault(fault, req, res, answer, {
+      secret: async () => String(req.headers['x-identity-header'] ?? ''),
+      body: (text) => ({ statusCode: 400, message: text, correlationId: randomUUID() }),
+    });
   });
   const port = await listenLoopback(server);
   return {

@@ -103,6 +103,12 @@ export interface SimMailbox {
   fullAccess: string[];
   folders: SimFolder[];
   fault?: ImapFault;
+  /**
+   * A fault on this mailbox's AUTHENTICATE for the next `times` logins (every login when
+   * omitted): Exchange's `NO [UNAVAILABLE]` or throttling reply, or a refusal that echoes the
+   * client's XOAUTH2 string back (as a logging proxy might).
+   */
+  loginFault?: { kind: 'unavailable' | 'throttle' | 'echo'; times?: number };
 }
 
 export interface SimExchange {

@@ -12,6 +12,7 @@ import { startKeyVault, type KeyVaultServer } from './keyvault-server';
 import { startManagedIdentity, type ManagedIdentityServer } from './managed-identity-server';
 import type { Scenario } from './scenario';
 import { createSigningKey, type SigningKey } from './signing-key';
+import { WireFaults } from './wire-faults';
 
 export interface SimTenant {
   scenario: Scenario;
@@ -21,6 +22,10 @@ export interface SimTenant {
   identity: ManagedIdentityServer;
   imap: ExchangeImap;
   graph: GraphServer;
+  /** Faults on the HTTP endpoints' wire, set per test (sim/wire-faults.ts). */
+  faults: WireFaults;
+  /** When set, the vault's 401 challenge names this resource instead of Key Vault's (a hostile or mistyped host). */
+  vaultChallengeResource: string | undefined;
   /** The environment a process needs to read the vault as the monitor's managed identity. */
   identityEnv: { IDENTITY_ENDPOINT: string; IDENTITY_HEADER: string };
   stop(): Promise<void>;
@@ -41,15 +46,16 @@ export function useSimIdentity(tenant: SimTenant, env: NodeJS.ProcessEnv = proce
 export async function startSimTenant(scenario: Scenario, ca: Ca, options: { throttleBackoffMs?: number } = {}): Promise<SimTenant> {
   const key = createSigningKey();
   const tls = issueServerCert(ca);
-  const tenant = { scenario } as SimTenant;
+  const faults = new WireFaults();
+  const tenant = { scenario, faults, vaultChallengeResource: undefined } as SimTenant;
   const current = () => tenant.scenario;
   const stoppers: (() => Promise<void>)[] = [];
   try {
-    const entra = await startEntra({ scenario: current, key, tls });
+    const entra = await startEntra({ scenario: current, key, tls, faults });
     stoppers.push(() => entra.stop());
-    const vault = await startKeyVault({ scenario: current, key, entraUrl: entra.url, tls });
+    const vault = await startKeyVault({ scenario: current, key, entraUrl: entra.url, tls, faults, challengeResource: () => tenant.vaultChallengeResource });
     stoppers.push(() => vault.stop());
-    const identity = await startManagedIdentity({ scenario: current, key });
+    const identity = await startManagedIdentity({ scenario: current, key, faults });
     stoppers.push(() => identity.stop());
     const imap = await startExchangeImap({ scenario: current, publicKeyPem: key.publicKeyPem, tls, throttleBackoffMs: options.throttleBackoffMs });
     stoppers.push(() => imap.stop());

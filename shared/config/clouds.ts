@@ -58,3 +58,37 @@ export function isKeyVaultDomain(vaultUrl: string): boolean {
   const host = new URL(vaultUrl).hostname.toLowerCase();
   return KEY_VAULT_DOMAINS.some((suffix) => host.endsWith(suffix));
 }
+
+/** Office 365 Exchange Online's application id: v2 tokens carry it as `aud`, and it owns IMAP.AccessAsApp. */
+export const EXCHANGE_APP_ID = '00000002-0000-0ff1-ce00-000000000000';
+
+/**
+ * Exchange Online's resource URIs (v1 tokens carry one as `aud`): the public cloud's two names,
+ * GCC High, DoD and 21Vianet. A token for anything else (Microsoft Graph, a mistyped resource)
+ * cannot open IMAP, whatever `cloud.imapResource` says.
+ */
+export const EXCHANGE_RESOURCES = ['https://outlook.office365.com', 'https://outlook.office.com', 'https://outlook.office365.us', 'https://outlook-dod.office365.us', 'https://partner.outlook.cn'];
+
+const normalResource = (value: string) => value.replace(/\/+$/, '').toLowerCase();
+
+export function isExchangeAudience(audience: string | null | undefined): boolean {
+  if (!audience) return false;
+  return audience.toLowerCase() === EXCHANGE_APP_ID || EXCHANGE_RESOURCES.includes(normalResource(audience));
+}
+
+/** The Exchange resource to ask for in this cloud: the configured one when it is Exchange, else the cloud's by its authority. */
+export function exchangeResourceOf(cloud: Pick<CloudEndpoints, 'authorityHost' | 'imapResource'>): string {
+  if (EXCHANGE_RESOURCES.includes(normalResource(cloud.imapResource))) return normalResource(cloud.imapResource);
+  const authority = new URL(cloud.authorityHost).hostname;
+  if (authority.endsWith('.us')) return CLOUDS.usgov.imapResource;
+  if (authority.endsWith('.cn')) return CLOUDS.china.imapResource;
+  return CLOUDS.public.imapResource;
+}
+
+/** Key Vault's resource (the token scope a vault may ask for) by the cloud's authority host. */
+export function vaultResourceOf(authorityHost: string): string {
+  const authority = new URL(authorityHost).hostname;
+  if (authority.endsWith('.us')) return 'https://vault.usgovcloudapi.net';
+  if (authority.endsWith('.cn')) return 'https://vault.azure.cn';
+  return 'https://vault.azure.net';
+}

@@ -1,5 +1,5 @@
 /**
- * The failure and warning codes of DESIGN.md. They are a public contract: other tools parse them,
+ * The failure and warning codes (docs/ARCHITECTURE.md, "Failure codes"). They are a public contract: other tools parse them,
  * so codes are only ever added, never renamed.
  */
 export const PHASES = ['secret', 'token', 'connect', 'auth', 'folder', 'logout'] as const;
@@ -16,6 +16,7 @@ export const FAILURE_CODES = {
   SECRET_ACCESS_DENIED: 'permission',
   SECRET_DISABLED: 'credential',
   SECRET_SOURCE_UNREACHABLE: 'network',
+  SECRET_THROTTLED: 'throttled',
   TOKEN_INVALID_SECRET: 'credential',
   TOKEN_SECRET_EXPIRED: 'credential',
   TOKEN_APP_NOT_FOUND: 'config',
@@ -24,6 +25,7 @@ export const FAILURE_CODES = {
   TOKEN_INVALID_CERTIFICATE: 'credential',
   TOKEN_REQUEST_FAILED: 'credential',
   TOKEN_ENDPOINT_UNREACHABLE: 'network',
+  TOKEN_THROTTLED: 'throttled',
   TOKEN_MISSING_ROLE: 'permission',
   TOKEN_WRONG_AUDIENCE: 'config',
   TOKEN_TENANT_MISMATCH: 'config',
@@ -60,8 +62,19 @@ export const WARNING_CODES = [
   'CREDENTIAL_EXPIRY_UNREAD',
   // A notification channel failed in the previous run (run-level).
   'NOTIFY_CHANNEL_FAILED',
+  'TRANSIENT_RETRIED',
 ] as const;
 export type WarningCode = (typeof WARNING_CODES)[number];
+
+/**
+ * Warnings that inform without degrading the mailbox: a transient failure that a retry got past
+ * is worth seeing in the report, but an alarm on it is exactly the false alarm retries prevent.
+ */
+export const INFORMATIONAL_WARNINGS: readonly WarningCode[] = ['TRANSIENT_RETRIED'];
+
+/** The steps that retry transient failures; `attempts` in a result counts requests per step. */
+export const RETRIED_STEPS = ['secret', 'token', 'imap'] as const;
+export type RetriedStep = (typeof RETRIED_STEPS)[number];
 
 /** The one role IMAP needs; anything beyond it is EXCESS_PERMISSIONS. */
 export const IMAP_ROLE = 'IMAP.AccessAsApp';

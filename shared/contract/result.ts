@@ -1,8 +1,8 @@
 /**
- * The result contract of DESIGN.md (stable: other tools parse it). Every phase key is always
+ * The result contract (docs/ARCHITECTURE.md, "Result contract"; stable: other tools parse it). Every phase key is always
  * present, null when the phase was not reached.
  */
-import type { FailureCode, FailurePhase, Kind, Phase, WarningCode } from './codes';
+import type { FailureCode, FailurePhase, Kind, Phase, RetriedStep, WarningCode } from './codes';
 
 export type Status = 'ok' | 'degraded' | 'failed';
 
@@ -52,6 +52,12 @@ export interface CheckResult {
   token: TokenFacts | null;
   checkedAt: string;
   durationMs: number;
+  /**
+   * Requests made per step, retries included (0: the step was not reached, or a cache answered).
+   * The secret and the token are shared by an app's mailboxes: theirs are the shared request's.
+   * Every check sets it; optional only for results stored before it existed.
+   */
+  attempts?: Record<RetriedStep, number>;
 }
 
 export interface RunCounts {

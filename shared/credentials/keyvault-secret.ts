@@ -1,13 +1,17 @@
 /**
  * Reads a client secret from Key Vault with the standard Azure credential chain (managed
  * identity on Functions, environment credentials, developer login), against the cloud's
- * authority host without instance discovery.
+ * authority host without instance discovery. `timeoutMs` bounds the whole read, transient
+ * retries included; the SDK's own retries are off so that budget and the attempt count are ours.
  */
-import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
+import { DefaultAzureCredential, type GetTokenOptions, type TokenCredential } from '@azure/identity';
 import { SecretClient, type KeyVaultSecret } from '@azure/keyvault-secrets';
-import { isKeyVaultDomain } from '../config/clouds';
+import { isKeyVaultDomain, vaultResourceOf } from '../config/clouds';
 import { CheckFailure } from '../diagnosis/check-failure';
 import { classifyKeyVaultError } from '../diagnosis/classify-keyvault';
+import { BoundedCache } from '../run/bounded-cache';
+import { describeAttempts, newRecord, parseRetryAfter, withRetries, type AttemptRecord, type Transient } from '../run/retry';
+import { TRANSIENT_NETWORK_CODES, errorCode } from '../diagnosis/network-errors';
 import type { ReadSecret } from './secret';
 
 export interface VaultAccess {
@@ -17,7 +21,8 @@ export interface VaultAccess {
   credential?: TokenCredential;
 }
 
-const credentials = new Map<string, TokenCredential>();
+/** One credential per authority host: a handful in any real deployment, bounded all the same. */
+const credentials = new BoundedCache<string, TokenCredential>(16);
 
 /** The monitor's own identity (never a monitored app's secret): for Key Vault and Microsoft Graph. */
 export function monitorCredential(access: Pick<VaultAccess, 'authorityHost' | 'credential'>): TokenCredential {
@@ -30,22 +35,77 @@ export function monitorCredential(access: Pick<VaultAccess, 'authorityHost' | 'c
   return credential;
 }
 
-export async function readKeyVaultSecret(vaultUrl: string, name: string, version: string | undefined, access: VaultAccess): Promise<ReadSecret> {
+/**
+ * With challenge-resource verification relaxed (a vault host outside the Key Vault domains), the
+ * SDK asks the credential for whatever scope the server's 401 challenge names. A mistyped or
+ * hostile host could name Azure Resource Manager or Graph and receive the monitor's token for it;
+ * this credential hands out only the cloud's Key Vault scope.
+ */
+export class VaultScopeRefused extends Error {
+  override readonly name = 'VaultScopeRefused';
+  constructor(readonly requested: string, readonly allowed: string) {
+    super(`the vault's challenge asked for a token for ${requested}, not Key Vault (${allowed}); refused, so the monitor's identity is not handed to it`);
+  }
+}
+
+export function pinnedToVault(inner: TokenCredential, vaultResource: string): TokenCredential {
+  const allowed = vaultResource.replace(/\/+$/, '').toLowerCase();
+  return {
+    getToken: (scopes: string | string[], options?: GetTokenOptions) => {
+      for (const scope of Array.isArray(scopes) ? scopes : [scopes]) {
+        const resource = scope.replace(/\/\.default$/, '').replace(/\/+$/, '').toLowerCase();
+        if (resource !== allowed) return Promise.reject(new VaultScopeRefused(scope, `${allowed}/.default`));
+      }
+      return inner.getToken(scopes, options);
+    },
+  };
+}
+
+/** Key Vault's "try again": 429 and the gateway statuses; and socket failures short of a refusal. */
+function transientVaultError(error: unknown): Transient | undefined {
+  const e = error as { statusCode?: number; response?: { headers?: { get?: (name: string) => string | undefined } } };
+  if (e?.statusCode !== undefined && [429, 500, 502, 503, 504].includes(e.statusCode)) {
+    return { reason: `HTTP ${e.statusCode}`, retryAfterMs: parseRetryAfter(e.response?.headers?.get?.('retry-after')) };
+  }
+  const code = errorCode(error);
+  return code && TRANSIENT_NETWORK_CODES.has(code) ? { reason: code } : undefined;
+}
+
+export async function readKeyVaultSecret(vaultUrl: string, name: string, version: string | undefined, access: VaultAccess, record: AttemptRecord = newRecord()): Promise<ReadSecret> {
   const where = `secret ${name} in ${vaultUrl}`;
-  const client = new SecretClient(vaultUrl, monitorCredential(access), {
+  const relaxed = !isKeyVaultDomain(vaultUrl);
+  const credential = monitorCredential(access);
+  const client = new SecretClient(vaultUrl, relaxed ? pinnedToVault(credential, vaultResourceOf(access.authorityHost)) : credential, {
     // The challenge's resource is checked against the vault's domain; a vault behind another
-    // name (the simulator, a private endpoint alias) cannot pass that check (FACTS.md).
-    disableChallengeResourceVerification: !isKeyVaultDomain(vaultUrl),
-    // One quick retry: the run has a deadline, and the default (4 tries, ~6 s) eats it.
-    retryOptions: { maxRetries: 1, retryDelayInMs: 200, maxRetryDelayInMs: 1000 },
+    // name (the simulator, a private endpoint alias) cannot pass that check (docs/SDK-FACTS.md).
+    // The scope is then pinned above instead.
+    disableChallengeResourceVerification: relaxed,
+    retryOptions: { maxRetries: 0 },
   });
+  const deadlineAt = performance.now() + access.timeoutMs;
   let secret: KeyVaultSecret;
   try {
-    secret = await client.getSecret(name, { version, abortSignal: AbortSignal.timeout(access.timeoutMs) });
+    secret = await withRetries(
+      (_n, remainingMs) => withinBudget(client.getSecret(name, { version, abortSignal: AbortSignal.timeout(Math.max(1, Math.floor(remainingMs))) }), remainingMs),
+      { deadlineAt, record, transient: transientVaultError },
+    );
   } catch (error) {
-    throw classifyKeyVaultError(error, where);
+    const failure = classifyKeyVaultError(error, where);
+    throw new CheckFailure(failure.code, failure.phase, `${failure.message}${describeAttempts(record)}`, { ...failure.detail, attempts: record.attempts, transient: record.transient }, { cause: error });
   }
-  if (secret.properties.enabled === false) throw new CheckFailure('SECRET_DISABLED', 'secret', `${where} is disabled`);
-  if (!secret.value) throw new CheckFailure('SECRET_NOT_FOUND', 'secret', `${where} has no value`);
-  return { value: secret.value, expiresOn: secret.properties.expiresOn ?? null };
+  if (secret.properties.enabled === false) throw new CheckFailure('SECRET_DISABLED', 'secret', `${where} is disabled`, { attempts: record.attempts });
+  if (!secret.value) throw new CheckFailure('SECRET_NOT_FOUND', 'secret', `${where} has no value`, { attempts: record.attempts });
+  return { value: secret.value, expiresOn: secret.properties.expiresOn ?? null, record };
+}
+
+/**
+ * The abort signal reaches the vault request, but not every credential honours it (the managed
+ * identity's own client retries on its own clock): the read ends at the budget either way.
+ */
+function withinBudget<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`no answer in ${Math.round(ms)} ms`), { name: 'AbortError' })), Math.max(1, ms));
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

@@ -3,11 +3,13 @@
  * cache across warm runs so a timer every minute does not hammer the vault.
  */
 import { CheckFailure } from '../diagnosis/check-failure';
+import { BoundedCache } from '../run/bounded-cache';
 import { readKeyVaultSecret, type VaultAccess } from './keyvault-secret';
 import { describeLocation, type ReadSecret, type SecretLocation } from './secret';
 
 const WARM_CACHE_MS = 5 * 60 * 1000;
-const warm = new Map<string, { secret: ReadSecret; until: number }>();
+/** Bounded like every cache of a warm host: a config can only name so many secrets. */
+const warm = new BoundedCache<string, { secret: ReadSecret; until: number }>(1024);
 
 export class SecretReader {
   private readonly inFlight = new Map<string, Promise<ReadSecret>>();
@@ -36,7 +38,7 @@ export class SecretReader {
       return { value };
     }
     const cached = this.useWarmCache ? warm.get(key) : undefined;
-    if (cached && cached.until > Date.now()) return cached.secret;
+    if (cached && cached.until > Date.now()) return { value: cached.secret.value, expiresOn: cached.secret.expiresOn };
     this.reads++;
     const secret = await readKeyVaultSecret(location.vaultUrl, location.name, location.version, this.access);
     if (this.useWarmCache) warm.set(key, { secret, until: Date.now() + WARM_CACHE_MS });

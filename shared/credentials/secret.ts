@@ -1,10 +1,13 @@
 import type { CredentialRef } from '../config/schema';
+import type { AttemptRecord } from '../run/retry';
 
 /** A client secret as read from its source. `value` is secret: it never leaves the engine. */
 export interface ReadSecret {
   value: string;
   /** The vault's `expiresOn`; null when the vault secret has none; undefined for env secrets. */
   expiresOn?: Date | null;
+  /** Requests made to read it (absent: no request, e.g. an environment variable or the warm cache). */
+  record?: AttemptRecord;
 }
 
 /** Where one app's secret lives, with the vault URL resolved. */

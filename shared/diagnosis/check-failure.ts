@@ -13,6 +13,9 @@ export interface FailureDetail {
   objectId?: string;
   serverResponse?: string;
   errorCode?: string;
+  /** Requests made for this step, the first included, and the transient failures among them. */
+  attempts?: number;
+  transient?: string[];
 }
 
 export class CheckFailure extends Error {

@@ -1,5 +1,5 @@
 /**
- * imapflow's errors → IMAP failures, named by the phase the session had reached (FACTS.md lists
+ * imapflow's errors → IMAP failures, named by the phase the session had reached (docs/SDK-FACTS.md lists
  * what imapflow throws). Exchange's texts: `NO AUTHENTICATE failed.` for a refused login,
  * `BAD User is authenticated but not connected.` when IMAP is off or access is missing.
  */
@@ -45,7 +45,7 @@ export function classifyImapError(thrown: unknown, session: ImapSession, phase: 
   if (NOT_CONNECTED.test(text) || NOT_CONNECTED.test(session.lastServerLine ?? '')) {
     return fail('IMAP_NOT_CONNECTED', 'folder', `${where}: login accepted, then "User is authenticated but not connected."`);
   }
-  if (THROTTLED.test(text) || code === 'ETHROTTLE') return fail('IMAP_THROTTLED', phase, `${where}: the server is throttling (${text || code})`);
+  if (THROTTLED.test(text) || code === 'ETHROTTLE' || error.serverResponseCode === 'UNAVAILABLE') return fail('IMAP_THROTTLED', phase, `${where}: the server is throttling (${text || code})`);
   if (error.authenticationFailed || error.serverResponseCode === 'AUTHENTICATIONFAILED') {
     return fail('IMAP_AUTH_FAILED', 'auth', `${where}: XOAUTH2 login refused (${error.responseText ?? 'AUTHENTICATE failed.'})`);
   }

@@ -17,6 +17,12 @@ export function classifyKeyVaultError(thrown: unknown, where: string): CheckFail
   if (thrown instanceof CheckFailure) return thrown;
   const error = (thrown ?? {}) as RestLikeError;
   const first = (error.message ?? '').split('\n')[0] ?? '';
+  if (error.name === 'VaultScopeRefused') {
+    return new CheckFailure('SECRET_ACCESS_DENIED', 'secret', `${where}: ${first}`, { errorCode: error.name }, { cause: thrown });
+  }
+  if (error.statusCode === 429) {
+    return new CheckFailure('SECRET_THROTTLED', 'secret', `the vault holding ${where} is throttling reads (HTTP 429)`, { errorCode: 'HTTP_429' }, { cause: thrown });
+  }
   if (error.statusCode === 404 || error.code === 'SecretNotFound') {
     return new CheckFailure('SECRET_NOT_FOUND', 'secret', `${where} does not exist`, { errorCode: error.code }, { cause: thrown });
   }

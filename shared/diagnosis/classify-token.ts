@@ -1,6 +1,6 @@
 /**
  * MSAL's errors → token-phase failures. MSAL surfaces Entra's refusals as ServerError with
- * `errorNo` = the AADSTS number (FACTS.md); network failures arrive wrapped, so the network
+ * `errorNo` = the AADSTS number (docs/SDK-FACTS.md); network failures arrive wrapped, so the network
  * client's own record of the socket error is consulted.
  */
 import { CheckFailure } from './check-failure';
@@ -16,6 +16,9 @@ const BY_AADSTS: Record<number, FailureCode> = {
   1002012: 'TOKEN_INVALID_SCOPE',
   70011: 'TOKEN_INVALID_SCOPE',
   700027: 'TOKEN_INVALID_CERTIFICATE',
+  // "The resource principal named X was not found in the tenant": the scope names a resource the
+  // tenant does not have — a mistyped cloud.imapResource, or the wrong cloud.
+  500011: 'TOKEN_INVALID_SCOPE',
 };
 
 interface MsalLikeError {
@@ -46,6 +49,9 @@ export function classifyTokenError(thrown: unknown, network: TokenNetworkError |
   if (thrown instanceof CheckFailure) return thrown;
   const error = (thrown ?? {}) as MsalLikeError;
   const aadsts = aadstsOf(error);
+  if (network?.code === 'HTTP_429' || (!network && error.status === 429)) {
+    return new CheckFailure('TOKEN_THROTTLED', 'token', `Entra ID is throttling the token requests of this app: ${network ? network.message : `HTTP 429: ${describe(error)}`}`, { aadsts, errorCode: 'HTTP_429' }, { cause: thrown });
+  }
   // A 5xx or a socket failure is Entra being unavailable, even when its body names an AADSTS error.
   if (network || (error.status !== undefined && error.status >= 500) || error.errorCode === 'network_error') {
     const why = network ? `${network.message} (${network.code})` : `HTTP ${error.status ?? '?'}: ${describe(error)}`;

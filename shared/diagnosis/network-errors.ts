@@ -1,6 +1,8 @@
 /** Node's socket, DNS and TLS error codes, shared by the Key Vault, token and IMAP classifiers. */
 export const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_NODATA']);
 export const REFUSED_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'EADDRNOTAVAIL']);
+/** Socket failures worth another try: a reset, a broken pipe, a DNS server that stumbled. A refusal or an unknown host is an answer. */
+export const TRANSIENT_NETWORK_CODES = new Set(['ECONNRESET', 'EPIPE', 'EAI_AGAIN', 'ECONNABORTED']);
 export const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ETIMEOUT', 'ESOCKETTIMEDOUT', 'CONNECT_TIMEOUT', 'GREETING_TIMEOUT', 'UPGRADE_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'TimeoutError']);
 
 /** Certificate and handshake failures: untrusted, wrong name, expired, TLS to a plain port. */

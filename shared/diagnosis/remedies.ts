@@ -4,10 +4,10 @@
  * should not need the README.
  */
 import type { FailureCode, WarningCode } from '../contract/codes';
+import { EXCHANGE_APP_ID } from '../config/clouds';
 import { vaultName, type RemedyContext } from './remedy-context';
 
-/** Office 365 Exchange Online's application id: the API that owns IMAP.AccessAsApp. */
-export const EXCHANGE_APP_ID = '00000002-0000-0ff1-ce00-000000000000';
+export { EXCHANGE_APP_ID };
 
 const storeNewSecret = (c: RemedyContext): string =>
   'secret' in c && 'vaultUrl' in c.secret
@@ -59,6 +59,9 @@ export function failureRemedy(code: FailureCode, c: RemedyContext): string {
         ? `The vault has no secret ${c.secret.name}. Check credential.keyVaultSecret of app ${c.appId}, or store it: ${storeNewSecret(c)}`
         : `Set the environment variable ${c.secret.env} to the client secret Value of app ${c.clientId} before running the check.`;
     case 'SECRET_ACCESS_DENIED':
+      if (c.errorCode === 'VaultScopeRefused') {
+        return `The host named as the vault (${'vaultUrl' in c.secret ? c.secret.vaultUrl : ''}) asked for a token that is not for Key Vault, so none was sent. Check keyVaultUrl of app ${c.appId} (or the top-level one): it must be the vault's URI, az keyvault show --name <vault> --query properties.vaultUri -o tsv.`;
+      }
       if (c.errorCode && /Credential|Authentication/.test(c.errorCode)) {
         return `The monitor has no Azure identity to read ${vault} with. Locally: az login (an account with Key Vault Secrets User on ${vault}); on Azure Functions: az functionapp identity assign -n <function app> -g <group>, then grant that identity Key Vault Secrets User; or set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET for a service principal.`;
       }
@@ -76,6 +79,9 @@ export function failureRemedy(code: FailureCode, c: RemedyContext): string {
     case 'TOKEN_TENANT_NOT_FOUND':
       return `Tenant ${c.tenantId} does not exist in ${c.authorityHost} (AADSTS90002). Check tenantId of app ${c.appId} (az account show --query tenantId -o tsv) and the cloud setting (public, usgov, china).`;
     case 'TOKEN_INVALID_SCOPE':
+      if (c.aadsts === 500011) {
+        return `Tenant ${c.tenantId} has no resource ${c.imapResource} (AADSTS500011): cloud.imapResource is mistyped or names another cloud. Set it to ${c.exchangeResource} (scope ${c.exchangeResource}/.default), or use "cloud": "public", "usgov" or "china".`;
+      }
       return `Entra refused the scope ${c.imapResource}/.default (AADSTS${c.aadsts ?? ''}). Check the cloud setting: the IMAP resource must be https://outlook.office365.com (public), https://outlook.office365.us (usgov) or https://partner.outlook.cn (china).`;
     case 'TOKEN_INVALID_CERTIFICATE':
       return `Entra rejected the certificate assertion of app ${c.clientId} (AADSTS700027). Upload the current certificate: az ad app credential reset --id ${c.clientId} --cert @<certificate.pem> --append`;
@@ -86,7 +92,11 @@ export function failureRemedy(code: FailureCode, c: RemedyContext): string {
     case 'TOKEN_MISSING_ROLE':
       return `The token of app ${c.clientId} has no IMAP.AccessAsApp role (roles: ${c.roles?.length ? c.roles.join(', ') : 'none'}): admin consent is missing. ${grantImapRole(c)}`;
     case 'TOKEN_WRONG_AUDIENCE':
-      return `The token is for ${c.audience ?? 'another resource'}, not ${c.imapResource}. Set cloud.imapResource to ${c.imapResource} (scope ${c.imapResource}/.default): a Microsoft Graph token cannot open IMAP.`;
+      return `The token is for ${c.audience ?? 'another resource'}, not Exchange Online (${c.exchangeResource}, app id ${EXCHANGE_APP_ID}). Set cloud.imapResource to ${c.exchangeResource} (scope ${c.exchangeResource}/.default), or use "cloud": "public", "usgov" or "china": a Microsoft Graph token cannot open IMAP.`;
+    case 'TOKEN_THROTTLED':
+      return `Entra ID is throttling token requests of app ${c.clientId}; the monitor honours its Retry-After. Check what else requests tokens for this app (other monitors, the importing application on a tight loop) and check less often if it repeats.`;
+    case 'SECRET_THROTTLED':
+      return `Key Vault ${vault} is throttling reads (HTTP 429); the monitor honours its Retry-After. Check what else reads this vault: az monitor metrics list --resource "$(az keyvault show --name ${vault} --query id -o tsv)" --metric ServiceApiHit; keep the monitor's warm secret cache on (Functions) and check less often if it repeats.`;
     case 'TOKEN_TENANT_MISMATCH':
       return `The token was issued by tenant ${c.tokenTenantId ?? '?'}, not the configured ${c.tenantId}. Set tenantId of app ${c.appId} to the tenant that holds ${c.address}.`;
     case 'IMAP_DNS':
@@ -150,5 +160,7 @@ export function warningRemedy(code: WarningCode, c: RemedyContext): string | und
       return `Mail is piling up unread in ${c.address}/${c.folder}: the importing application has stopped consuming it. Check its import job and its log for this mailbox.`;
     case 'SLOW_CHECK':
       return 'See the phase timings for the slow step.';
+    case 'TRANSIENT_RETRIED':
+      return undefined;
   }
 }

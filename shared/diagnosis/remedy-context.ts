@@ -12,6 +12,8 @@ export interface RemedyContext {
   tenantId: string;
   appName: string;
   imapResource: string;
+  /** Exchange Online's resource in this cloud: what `imapResource` should be. */
+  exchangeResource: string;
   authorityHost: string;
   /** Where the client secret lives: a vault secret or an environment variable. */
   secret: { vaultUrl: string; name: string } | { env: string };

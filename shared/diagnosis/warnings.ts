@@ -6,6 +6,8 @@ import type { WarningCode } from '../contract/codes';
 import type { RemedyContext } from './remedy-context';
 import { warningRemedy } from './remedies';
 import type { FolderStatus, Warning } from '../contract/result';
+import type { RetriedStep } from '../contract/codes';
+import type { AttemptRecord } from '../run/retry';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -50,4 +52,12 @@ export function backlogWarnings(folder: FolderStatus, limits: { unseen: number; 
 export function slowWarnings(durationMs: number, limitMs: number, context: RemedyContext): Warning[] {
   if (durationMs < limitMs) return [];
   return [warning('SLOW_CHECK', `the check took ${durationMs} ms (limit ${limitMs} ms)`, context, { durationMs })];
+}
+
+/** A step that needed more than one request and then worked: informational, never an alarm. */
+export function retryWarnings(records: Partial<Record<RetriedStep, AttemptRecord>>, context: RemedyContext): Warning[] {
+  const retried = Object.entries(records).filter(([, r]) => r && r.attempts > 1 && r.transient.length > 0) as [RetriedStep, AttemptRecord][];
+  return retried.map(([step, r]) =>
+    warning('TRANSIENT_RETRIED', `${step}: worked on attempt ${r.attempts} after ${r.transient.join(', ')}`, context, { step, attempts: r.attempts, transient: [...r.transient] }),
+  );
 }

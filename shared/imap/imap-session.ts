@@ -18,6 +18,8 @@ export class ImapSession {
   authenticatedAt: number | undefined;
   lastServerLine: string | undefined;
   lastError: unknown;
+  /** How many errors imapflow has logged: a step reads only the ones logged while it ran. */
+  errorCount = 0;
 
   constructor(private readonly now: () => number = () => performance.now()) {}
 
@@ -34,7 +36,15 @@ export class ImapSession {
       this.stage = 'authenticated';
       this.authenticatedAt = this.now();
     }
-    if (err) this.lastError = err;
+    if (err) {
+      this.lastError = err;
+      this.errorCount++;
+    }
+  }
+
+  /** The last error logged after `count` errors had been seen; undefined when none was since. */
+  errorSince(count: number): unknown {
+    return this.errorCount > count ? this.lastError : undefined;
   }
 
   /** The logger imapflow is given: server lines need debug, FETCH bodies (trace) are skipped. */

@@ -7,6 +7,7 @@
  */
 import type { LookupFunction } from 'node:net';
 import { ImapFlow } from 'imapflow';
+import { CheckFailure } from '../diagnosis/check-failure';
 import { classifyImapError, sessionPhase } from '../diagnosis/classify-imap';
 import type { Phase } from '../contract/codes';
 import type { FolderStatus } from '../contract/result';
@@ -91,9 +92,14 @@ export async function probeImap(target: ImapTarget, accessToken: string, options
 }
 
 async function readFolder(client: ImapFlow, folder: string, session: ImapSession, where: string): Promise<FolderStatus> {
+  const before = session.errorCount;
   const status = await client.status(folder, { messages: true, unseen: true });
   // imapflow answers false for a refusal it does not map; the refusal itself went to the log.
-  if (!status) throw session.lastError ?? new Error(`${where}: STATUS ${folder} was refused`);
+  // Only an error logged during this STATUS explains it: an earlier swallowed one (a failed ID)
+  // would blame the wrong thing.
+  if (!status) {
+    throw session.errorSince(before) ?? new CheckFailure('IMAP_PROTOCOL', 'folder', `${where}: STATUS ${folder} failed without a reason from the server`, { serverResponse: session.lastServerLine });
+  }
   const result: FolderStatus = { name: folder, messages: status.messages ?? 0, unseen: status.unseen ?? 0 };
   if (result.unseen > 0) {
     const oldest = await oldestUnseen(client, folder);

@@ -5,19 +5,21 @@
  */
 import type { LookupFunction } from 'node:net';
 import { CheckFailure, ensureError } from '../diagnosis/check-failure';
-import { FAILURE_CODES, PHASES, type FailureCode, type FailurePhase, type Phase } from '../contract/codes';
+import { FAILURE_CODES, INFORMATIONAL_WARNINGS, PHASES, RETRIED_STEPS, type FailureCode, type FailurePhase, type Phase, type RetriedStep } from '../contract/codes';
+import { TRANSIENT_NETWORK_CODES } from '../diagnosis/network-errors';
 import { Redactor } from '../diagnosis/redact';
 import type { RemedyContext } from '../diagnosis/remedy-context';
 import { failureRemedy } from '../diagnosis/remedies';
 import type { AppCredentialsReader } from '../entra/app-credentials';
 import { entraCredentialWarnings } from '../diagnosis/entra-warnings';
-import { backlogWarnings, permissionWarnings, secretWarnings, slowWarnings } from '../diagnosis/warnings';
+import { backlogWarnings, permissionWarnings, retryWarnings, secretWarnings, slowWarnings } from '../diagnosis/warnings';
 import { forgetWarmSecret, type SecretReader } from '../credentials/secret-reader';
 import { probeImap } from '../imap/probe';
 import type { TlsReuse } from '../imap/tls-reuse';
 import { checkClaims, decodeClaims, tokenFacts } from '../token/claims';
 import type { TokenProvider } from '../token/token-provider';
 import { DeadlineExceeded, deadlineSignal, race } from './deadline';
+import { describeAttempts, newRecord, withRetries, type AttemptRecord, type Transient } from './retry';
 import type { MailboxPlan, RunPlan } from './plan';
 import { remedyContext } from './remedy-context';
 import type { CheckResult, Failure, FolderStatus, PhaseTimings, TokenFacts, Warning } from '../contract/result';
@@ -48,10 +50,15 @@ export async function checkMailbox(mailbox: MailboxPlan, run: RunPlan, deps: Che
   let phase: Phase = 'secret';
   let phaseStart = performance.now();
   const { signal, dispose } = deadlineSignal(run.timeouts.checkMs, deps.runSignal);
+  const deadlineAt = performance.now() + run.timeouts.checkMs;
+  const attempts = Object.fromEntries(RETRIED_STEPS.map((s) => [s, 0])) as Record<RetriedStep, number>;
+  const records: Partial<Record<RetriedStep, AttemptRecord>> = {};
+  const imapRecord = newRecord();
 
   try {
     const secret = await race(deps.secrets.read(mailbox.app.secret), signal);
     deps.redactor.add(secret.value);
+    if (secret.record) records.secret = secret.record;
     phases.secret = elapsed(phaseStart);
     warnings.push(...secretWarnings(secret.expiresOn, run.thresholds.secretExpiryDays, context));
     // Entra's own end date is read alongside the login, never in its way.
@@ -72,16 +79,23 @@ export async function checkMailbox(mailbox: MailboxPlan, run: RunPlan, deps: Che
       signal,
     );
     deps.redactor.add(acquired.accessToken);
+    // The SASL XOAUTH2 string holds the token in base64: a server or proxy echoing it back would
+    // slip past a search for the token itself.
+    deps.redactor.add(Buffer.from(`user=${mailbox.address}\x01auth=Bearer ${acquired.accessToken}\x01\x01`).toString('base64'));
+    records.token = acquired.record;
     token = tokenFacts(decodeClaims(acquired.accessToken), acquired.expiresOn);
     Object.assign(context, { objectId: token.objectId ?? undefined, roles: token.roles, audience: token.audience ?? undefined, tokenTenantId: token.tenantId ?? undefined });
-    const extraRoles = checkClaims(token, { tenantId: mailbox.app.tenantId, imapResource: run.cloud.imapResource });
+    const extraRoles = checkClaims(token, { tenantId: mailbox.app.tenantId, exchangeResource: context.exchangeResource });
     phases.token = elapsed(phaseStart);
     warnings.push(...permissionWarnings(extraRoles, context));
 
     phase = 'connect';
-    folder = await race(
-      probeImap(mailbox, acquired.accessToken, {
-        connectMs: Math.min(run.timeouts.connectMs, run.timeouts.checkMs),
+    records.imap = imapRecord;
+    const connectMs = Math.min(run.timeouts.connectMs, run.timeouts.checkMs);
+    const probe = () => {
+      for (const step of IMAP_PHASES) phases[step] = null;
+      return probeImap(mailbox, acquired.accessToken, {
+        connectMs,
         commandMs: run.timeouts.imapCommandMs,
         signal,
         lookup: deps.lookup,
@@ -90,9 +104,9 @@ export async function checkMailbox(mailbox: MailboxPlan, run: RunPlan, deps: Che
         mark: (step, ms) => {
           if (!signal.aborted) phases[step] = Math.round(ms);
         },
-      }),
-      signal,
-    );
+      });
+    };
+    folder = await race(withRetries(probe, { deadlineAt, minAttemptMs: connectMs, transient: transientImap, signal, record: imapRecord }), signal);
     warnings.push(...backlogWarnings(folder, { unseen: mailbox.backlogUnseen, oldestMinutes: mailbox.backlogOldestMinutes }, context));
     const entra = entraRead && (await settledBefore(entraRead, signal));
     if (entra?.ok) {
@@ -103,12 +117,16 @@ export async function checkMailbox(mailbox: MailboxPlan, run: RunPlan, deps: Che
     // During IMAP the probe marks each phase as it ends: the first unmarked one is where it stopped.
     const at: Phase = phase === 'connect' ? (IMAP_PHASES.find((p) => phases[p] === null) ?? 'logout') : phase;
     if (phases[phase] === null && phase !== 'connect') phases[phase] = elapsed(phaseStart);
+    if (thrown instanceof CheckFailure && phase === 'connect' && !signal.aborted) thrown = withAttempts(thrown, imapRecord);
     failure = toFailure(thrown, signal, at, context, deps.redactor);
+    if (thrown instanceof CheckFailure && thrown.detail.attempts !== undefined && (phase === 'secret' || phase === 'token')) attempts[phase] = thrown.detail.attempts;
   } finally {
     dispose();
   }
 
+  for (const step of RETRIED_STEPS) if (records[step]) attempts[step] = records[step].attempts;
   const durationMs = elapsed(started);
+  if (!failure) warnings.push(...retryWarnings(records, context));
   if (!failure) warnings.push(...slowWarnings(durationMs, run.thresholds.slowCheckMs, context));
   for (const w of warnings) {
     w.message = deps.redactor.scrub(w.message);
@@ -118,7 +136,7 @@ export async function checkMailbox(mailbox: MailboxPlan, run: RunPlan, deps: Che
     mailbox: mailbox.id,
     address: mailbox.address,
     app: mailbox.app.id,
-    status: failure ? 'failed' : warnings.length > 0 ? 'degraded' : 'ok',
+    status: failure ? 'failed' : warnings.some((w) => !INFORMATIONAL_WARNINGS.includes(w.code)) ? 'degraded' : 'ok',
     ...(failure ? { failure } : {}),
     warnings,
     phases,
@@ -126,7 +144,31 @@ export async function checkMailbox(mailbox: MailboxPlan, run: RunPlan, deps: Che
     token,
     checkedAt,
     durationMs,
+    attempts,
   };
+}
+
+/**
+ * Worth another IMAP attempt: Exchange throttling or `NO [UNAVAILABLE]` (with its suggested
+ * backoff as Retry-After), and a connection dropped before the greeting (a front end recycling).
+ * A refused login, a missing folder, a refused connection are answers and are never retried.
+ */
+function transientImap(error: unknown): Transient | undefined {
+  if (!(error instanceof CheckFailure)) return undefined;
+  if (error.code === 'IMAP_THROTTLED') {
+    const hint = /Backoff Time:\s*(\d+)\s*milliseconds/i.exec(error.detail.serverResponse ?? error.message);
+    return { reason: `IMAP ${error.detail.serverResponse?.replace(/^\S+\s+/, '').slice(0, 60) ?? 'throttled'}`, retryAfterMs: hint ? Number(hint[1]) : undefined };
+  }
+  const closedEarly = new Set(['ClosedAfterConnectTLS', 'ClosedAfterConnectText', ...TRANSIENT_NETWORK_CODES]);
+  if (error.phase === 'connect' && (error.code === 'IMAP_CONNECTION_CLOSED' || error.code === 'IMAP_CONNECT_REFUSED') && closedEarly.has(error.detail.errorCode ?? '')) {
+    return { reason: `${error.detail.errorCode} before the greeting` };
+  }
+  return undefined;
+}
+
+function withAttempts(failure: CheckFailure, record: AttemptRecord): CheckFailure {
+  if (record.attempts <= 1) return failure;
+  return new CheckFailure(failure.code, failure.phase, `${failure.message}${describeAttempts(record)}`, { ...failure.detail, attempts: record.attempts, transient: record.transient }, { cause: failure });
 }
 
 function toFailure(thrown: unknown, signal: AbortSignal, at: Phase, context: RemedyContext, redactor: Redactor): Failure {

@@ -56,13 +56,24 @@ function appPlan(app: AppConfig, config: Config): AppPlan {
   };
 }
 
+/** `--mailbox` / `?mailbox=` named ids the config does not have: the caller's mistake, not the config's. */
+export class UnknownMailboxError extends Error {
+  override readonly name = 'UnknownMailboxError';
+  constructor(
+    readonly unknown: string[],
+    readonly known: string[],
+  ) {
+    super(`--mailbox ${unknown.join(', ')}: no such mailbox id in the config (known: ${known.join(', ')})`);
+  }
+}
+
 /** `only` narrows the run to some mailbox ids (the CLI's --mailbox); unknown ids are an error. */
 export function planRun(config: Config, only: string[] = []): RunPlan {
   const cloud = resolveCloud(config.cloud);
   const apps = new Map(config.apps.map((app) => [app.id, appPlan(app, config)]));
   const known = new Set(config.mailboxes.map((m) => m.id));
   const unknown = only.filter((id) => !known.has(id));
-  if (unknown.length > 0) throw new Error(`--mailbox ${unknown.join(', ')}: no such mailbox id in the config (known: ${[...known].join(', ')})`);
+  if (unknown.length > 0) throw new UnknownMailboxError(unknown, [...known]);
   const selected = only.length > 0 ? config.mailboxes.filter((m) => only.includes(m.id)) : config.mailboxes;
   return {
     cloud,

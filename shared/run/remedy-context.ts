@@ -1,4 +1,4 @@
-import type { CloudEndpoints } from '../config/clouds';
+import { exchangeResourceOf, type CloudEndpoints } from '../config/clouds';
 import type { RemedyContext } from '../diagnosis/remedy-context';
 import type { MailboxPlan } from './plan';
 
@@ -14,6 +14,7 @@ export function remedyContext(plan: MailboxPlan, cloud: CloudEndpoints): RemedyC
     tenantId: plan.app.tenantId,
     appName: plan.app.displayName,
     imapResource: cloud.imapResource,
+    exchangeResource: exchangeResourceOf(cloud),
     authorityHost: cloud.authorityHost,
     secret: 'env' in plan.app.secret ? { env: plan.app.secret.env } : { vaultUrl: plan.app.secret.vaultUrl, name: plan.app.secret.name },
   };

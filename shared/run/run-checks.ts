@@ -48,7 +48,11 @@ export async function runChecks(plan: RunPlan, options: RunOptions = {}): Promis
   const secrets = new SecretReader({ authorityHost: plan.cloud.authorityHost, timeoutMs: plan.timeouts.secretMs, credential: options.vaultCredential }, options.env, options.warmSecretCache ?? false);
   const entra = entraReader(plan, options, run.signal);
   const tls = new TlsReuse();
-  const deps = { secrets, tokens: new TokenProvider(), redactor: new Redactor(), runSignal: run.signal, lookup: options.lookup, entra, tls };
+  const redactor = new Redactor();
+  // Secrets the Azure credential reads from the environment: an identity endpoint or a proxy
+  // that echoes them into an error must not carry them into the report.
+  for (const name of ['IDENTITY_HEADER', 'MSI_SECRET', 'AZURE_CLIENT_SECRET']) redactor.add(process.env[name]);
+  const deps = { secrets, tokens: new TokenProvider(), redactor, runSignal: run.signal, lookup: options.lookup, entra, tls };
   const limit = pLimit(plan.concurrency);
   let done = 0;
   try {

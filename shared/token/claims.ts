@@ -5,7 +5,7 @@
  */
 import { CheckFailure } from '../diagnosis/check-failure';
 import { IMAP_ROLE } from '../contract/codes';
-import { EXCHANGE_APP_ID } from '../diagnosis/remedies';
+import { EXCHANGE_APP_ID, isExchangeAudience } from '../config/clouds';
 import type { TokenFacts } from '../contract/result';
 
 export function decodeClaims(accessToken: string): Record<string, unknown> {
@@ -34,17 +34,15 @@ export function tokenFacts(claims: Record<string, unknown>, expiresOn: Date | nu
   };
 }
 
-/** v1 tokens carry the resource URL as `aud`, v2 tokens the resource's app id. */
-function audienceMatches(audience: string | null, imapResource: string): boolean {
-  if (!audience) return false;
-  const normal = (value: string) => value.replace(/\/+$/, '').toLowerCase();
-  return normal(audience) === normal(imapResource) || audience === EXCHANGE_APP_ID;
-}
-
-/** Throws the token-phase failure the claims explain; returns the roles beyond IMAP's. */
-export function checkClaims(facts: TokenFacts, expected: { tenantId: string; imapResource: string }): string[] {
-  if (!audienceMatches(facts.audience, expected.imapResource)) {
-    throw new CheckFailure('TOKEN_WRONG_AUDIENCE', 'token', `the token's audience is ${facts.audience ?? 'missing'}, not ${expected.imapResource}`, { audience: facts.audience ?? undefined });
+/**
+ * Throws the token-phase failure the claims explain; returns the roles beyond IMAP's. The
+ * audience is judged against Exchange Online (its resource URL in v1 tokens, its app id in v2
+ * ones), not against the configured `cloud.imapResource`: a config naming Microsoft Graph there
+ * gets a Graph token, and that is the mistake to report, not a missing consent.
+ */
+export function checkClaims(facts: TokenFacts, expected: { tenantId: string; exchangeResource: string }): string[] {
+  if (!isExchangeAudience(facts.audience)) {
+    throw new CheckFailure('TOKEN_WRONG_AUDIENCE', 'token', `the token's audience is ${facts.audience ?? 'missing'}, not Exchange Online (${expected.exchangeResource} or app id ${EXCHANGE_APP_ID})`, { audience: facts.audience ?? undefined });
   }
   if (facts.tenantId?.toLowerCase() !== expected.tenantId.toLowerCase()) {
     throw new CheckFailure('TOKEN_TENANT_MISMATCH', 'token', `the token was issued by tenant ${facts.tenantId ?? '(none)'}, not ${expected.tenantId}`, { tokenTenantId: facts.tenantId ?? undefined });

@@ -2,11 +2,15 @@
  * Access tokens for the apps, through msal-node's client-credentials flow. One
  * ConfidentialClientApplication per app (and secret), kept across warm runs so its token cache
  * is reused; one request per app per run even when its mailboxes are checked concurrently,
- * because MSAL does not merge concurrent cold calls (FACTS.md).
+ * because MSAL does not merge concurrent cold calls (docs/SDK-FACTS.md). `timeoutMs` bounds the
+ * whole token phase, transient retries included (issue 11, item 18).
  */
 import { createHash } from 'node:crypto';
 import { ConfidentialClientApplication, LogLevel } from '@azure/msal-node';
+import { CheckFailure } from '../diagnosis/check-failure';
 import { classifyTokenError } from '../diagnosis/classify-token';
+import { BoundedCache } from '../run/bounded-cache';
+import { describeAttempts, newRecord, type AttemptRecord } from '../run/retry';
 import { authorityOptions } from './authority';
 import { TimedNetworkClient } from './network-client';
 
@@ -23,6 +27,8 @@ export interface TokenRequest {
 export interface AcquiredToken {
   accessToken: string;
   expiresOn: Date | null;
+  /** Requests sent to Entra for this token (0 when MSAL's cache answered) and the transient failures among them. */
+  record: AttemptRecord;
 }
 
 interface ClientEntry {
@@ -30,8 +36,13 @@ interface ClientEntry {
   network: TimedNetworkClient;
 }
 
-/** Clients by (authority, tenant, client id, secret hash): a rotated secret gets a new client. */
-const clients = new Map<string, ClientEntry>();
+/**
+ * Clients by (authority, tenant, client id, secret hash): a rotated secret gets a new client. A
+ * warm host lives for days and secrets rotate, so the oldest clients (and their tokens) are
+ * forgotten past a bound far above any real config's app count.
+ */
+export const MAX_TOKEN_CLIENTS = 256;
+const clients = new BoundedCache<string, ClientEntry>(MAX_TOKEN_CLIENTS);
 
 function clientFor(request: TokenRequest): ClientEntry {
   const secretHash = createHash('sha256').update(request.secret).digest('base64url');
@@ -69,17 +80,35 @@ export class TokenProvider {
 
 async function acquire(request: TokenRequest): Promise<AcquiredToken> {
   const { msal, network } = clientFor(request);
+  const record = newRecord();
+  const previous = network.lastError;
   network.lastError = undefined;
+  const sentBefore = network.requests;
+  network.phase = { deadlineAt: performance.now() + request.timeoutMs, record };
   try {
     const result = await msal.acquireTokenByClientCredential({ scopes: [request.scope] });
     if (!result?.accessToken) throw new Error('MSAL returned no access token');
-    return { accessToken: result.accessToken, expiresOn: result.expiresOn ?? null };
+    return { accessToken: result.accessToken, expiresOn: result.expiresOn ?? null, record };
   } catch (error) {
-    throw classifyTokenError(error, network.lastError);
+    // No request left the machine: MSAL is holding this client back after an earlier 429/5xx
+    // (its throttling cache honours Retry-After), so the earlier answer is the explanation.
+    const held = network.requests === sentBefore && previous !== undefined;
+    const failure = classifyTokenError(error, held ? previous : network.lastError);
+    if (held && failure.code !== 'TOKEN_REQUEST_FAILED') {
+      throw new CheckFailure(failure.code, failure.phase, `${failure.message}; not asked again yet: Entra asked to back off`, { ...failure.detail, attempts: 0 }, { cause: error });
+    }
+    throw new CheckFailure(failure.code, failure.phase, `${failure.message}${describeAttempts(record)}`, { ...failure.detail, attempts: record.attempts, transient: record.transient }, { cause: error });
+  } finally {
+    network.phase = undefined;
   }
 }
 
 /** For tests and long-lived hosts: forget every client and its cached tokens. */
 export function resetTokenClients(): void {
   clients.clear();
+}
+
+/** How many MSAL clients are kept (tests of the bound). */
+export function tokenClientCount(): number {
+  return clients.size;
 }

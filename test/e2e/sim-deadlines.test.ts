@@ -101,13 +101,25 @@ describe('timeouts and deadlines', () => {
     expect(report.results[0]!.failure!.message).toMatch(/ECONNREFUSED/);
   });
 
-  it('any other Entra refusal is TOKEN_REQUEST_FAILED with its AADSTS number', async () => {
+  it('a resource the tenant does not have (AADSTS500011) is TOKEN_INVALID_SCOPE, and the remedy names the Exchange resource', async () => {
     const config = baseConfig();
     config.cloud = { authorityHost: endpoints.authorityHost, imapResource: 'https://imap.unknown-resource.example' };
     const { report } = await runAgainst(config);
-    expect(report.results[0]!.failure).toMatchObject({ code: 'TOKEN_REQUEST_FAILED', phase: 'token' });
+    expect(report.results[0]!.failure).toMatchObject({ code: 'TOKEN_INVALID_SCOPE', phase: 'token', kind: 'config' });
     expect(report.results[0]!.failure!.message).toMatch(/AADSTS500011/);
-    expect(report.results[0]!.failure!.remedy).toContain('https://login.microsoftonline.com/error?code=500011');
+    expect(report.results[0]!.failure!.remedy).toContain('Set it to https://outlook.office365.com');
+  });
+
+  it('a Microsoft Graph imapResource is TOKEN_WRONG_AUDIENCE (judged against Exchange Online), not a missing consent', async () => {
+    const config = baseConfig();
+    config.cloud = { authorityHost: endpoints.authorityHost, imapResource: 'https://graph.microsoft.com' };
+    const { report } = await runAgainst(config);
+    expect(report.results[0]!.failure).toMatchObject({ code: 'TOKEN_WRONG_AUDIENCE', phase: 'token', kind: 'config' });
+    expect(report.results[0]!.failure!.message).toContain('00000002-0000-0ff1-ce00-000000000000');
+    expect(report.results[0]!.failure!.remedy).toContain('Set cloud.imapResource to https://outlook.office365.com');
+    // Its twin: the Exchange resource passes the same check.
+    const good = baseConfig();
+    expect((await runAgainst(good)).report.results[0]!.status).toBe('ok');
   });
 
   it('a slow check is degraded with SLOW_CHECK; under the limit it is ok', async () => {

@@ -9,10 +9,10 @@ const TENANT = '11111111-1111-1111-1111-111111111111';
 const jwt = (claims: object) => `eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.c2lnbmF0dXJl`;
 const context: RemedyContext = {
   mailboxId: 'invoices', address: 'invoices@contoso.com', host: 'outlook.office365.com', port: 993, folder: 'INBOX', appId: 'logicaldoc',
-  clientId: '22222222-2222-2222-2222-222222222222', tenantId: TENANT, appName: 'LogicalDOC', imapResource: 'https://outlook.office365.com',
+  clientId: '22222222-2222-2222-2222-222222222222', tenantId: TENANT, appName: 'LogicalDOC', imapResource: 'https://outlook.office365.com', exchangeResource: 'https://outlook.office365.com',
   authorityHost: 'https://login.microsoftonline.com', secret: { vaultUrl: 'https://contoso-kv.vault.azure.net', name: 'logicaldoc-imap-secret' },
 };
-const expected = { tenantId: TENANT, imapResource: 'https://outlook.office365.com' };
+const expected = { tenantId: TENANT, exchangeResource: 'https://outlook.office365.com' };
 const facts = (claims: object) => tokenFacts(decodeClaims(jwt(claims)), null);
 
 describe('token claims', () => {
