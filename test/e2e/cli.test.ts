@@ -80,7 +80,7 @@ describe('mailbox-health check', () => {
       ['nogrant', 'failed', 'IMAP_AUTH_FAILED'],
       ['wrongsecret', 'failed', 'TOKEN_INVALID_SECRET'],
     ]);
-    expect(Object.keys(report.results[1]!).sort()).toEqual(['address', 'app', 'checkedAt', 'durationMs', 'failure', 'folder', 'mailbox', 'phases', 'status', 'token', 'warnings']);
+    expect(Object.keys(report.results[1]!).sort()).toEqual(['address', 'app', 'attempts', 'checkedAt', 'durationMs', 'failure', 'folder', 'mailbox', 'phases', 'status', 'token', 'warnings']);
     expect(Object.keys(report.results[1]!.failure!).sort()).toEqual(['code', 'kind', 'message', 'phase', 'remedy']);
     expectNoSecrets(run.stdout, run.stderr);
   });
