@@ -91,7 +91,7 @@ export async function probeImap(target: ImapTarget, accessToken: string, options
   }
 }
 
-async function readFolder(client: ImapFlow, folder: string, session: ImapSession, where: string): Promise<FolderStatus> {
+export async function readFolder(client: ImapFlow, folder: string, session: ImapSession, where: string): Promise<FolderStatus> {
   const before = session.errorCount;
   const status = await client.status(folder, { messages: true, unseen: true });
   // imapflow answers false for a refusal it does not map; the refusal itself went to the log.

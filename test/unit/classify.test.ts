@@ -81,3 +81,16 @@ describe('IMAP errors', () => {
     expect(() => classifyImapError(new RangeError('bug'), at('authenticated'), 'folder', where)).toThrow(RangeError);
   });
 });
+
+describe('#10 typed errors instead of message prefixes', () => {
+  it('#10 an unknown --mailbox is an UnknownMailboxError carrying the ids', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { planRun, UnknownMailboxError } = require('../../shared/run/plan') as typeof import('../../shared/run/plan');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { parseConfig } = require('../../shared/config/load') as typeof import('../../shared/config/load');
+    const config = parseConfig({ apps: [{ id: 'a', tenantId: '11111111-1111-1111-1111-111111111111', clientId: '22222222-2222-2222-2222-222222222222', credential: { env: 'X' } }], mailboxes: [{ id: 'm', address: 'm@contoso.com', app: 'a' }] }, 'test');
+    const thrown = (() => { try { planRun(config, ['nope']); } catch (e) { return e; } })();
+    expect(thrown).toBeInstanceOf(UnknownMailboxError);
+    expect(thrown).toMatchObject({ unknown: ['nope'], known: ['m'] });
+  });
+});
