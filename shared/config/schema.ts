@@ -60,6 +60,34 @@ const cloud = z.union([
     .strict(),
 ]);
 
+// A secret the notifier needs (a webhook URL holds its own access key): referenced, never inline.
+const secretRef = z.union([keyVaultCredential, envCredential]);
+const channelId = id.describe('Your name for the channel (in logs and warnings)');
+
+const notifyChannel = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('webhook'), id: channelId, url: secretRef.describe('Where the webhook URL is kept'), signingSecret: secretRef.describe('Where the HMAC signing secret is kept') }).strict(),
+  z.object({ type: z.literal('teams'), id: channelId, url: secretRef.describe('Where the Teams Workflows webhook URL is kept') }).strict(),
+  z.object({ type: z.literal('slack'), id: channelId, url: secretRef.describe('Where the Slack incoming-webhook URL is kept') }).strict(),
+  z
+    .object({
+      type: z.literal('email'),
+      id: channelId,
+      from: z.string().regex(EMAIL, 'must be the sender mailbox address').describe('Mailbox the monitor sends from (Graph sendMail, Mail.Send)'),
+      to: z.array(z.string().regex(EMAIL, 'must be an e-mail address')).min(1, 'must name at least one recipient'),
+    })
+    .strict(),
+]);
+
+export const notifySchema = z
+  .object({
+    channels: z.array(notifyChannel).min(1, 'must list at least one channel'),
+    repeatHours: positiveInt.optional().describe('Re-notify a still-open incident after this long; NOTIFY_REPEAT_HOURS or 24 when omitted'),
+    expiryThresholdsDays: z.array(positiveInt).min(1).default([30, 14, 7, 3, 1]).describe('Notify when a credential enters each of these windows'),
+    timeoutMs: positiveInt.default(10_000).describe('Per delivery attempt'),
+    retries: z.number().int().min(0).max(5).default(2).describe('Attempts after the first, on timeouts, 429 and 5xx'),
+  })
+  .strict();
+
 export const appSchema = z
   .object({
     id,
@@ -116,6 +144,7 @@ export const configSchema = z
     concurrency: z.number().int().min(1).max(256).default(8),
     apps: z.array(appSchema).min(1, 'must list at least one app'),
     mailboxes: z.array(mailboxSchema).min(1, 'must list at least one mailbox'),
+    notify: notifySchema.optional().describe('Change-only notifications (webhook, Teams, Slack, e-mail)'),
   })
   .strict();
 
@@ -126,3 +155,5 @@ export type Config = z.output<typeof configSchema>;
 export type AppConfig = z.output<typeof appSchema>;
 export type MailboxConfig = z.output<typeof mailboxSchema>;
 export type CredentialRef = AppConfig['credential'];
+export type NotifyConfig = z.output<typeof notifySchema>;
+export type NotifyChannelConfig = NotifyConfig['channels'][number];

@@ -1,0 +1,78 @@
+/**
+ * One interface for every notification channel (webhook, Teams, Slack, e-mail): a channel renders
+ * a Notification and sends it once. Timeouts and bounded retries live here, once for all of them.
+ */
+import type { Notification } from '../notification';
+
+export interface Channel {
+  readonly id: string;
+  readonly type: 'webhook' | 'teams' | 'slack' | 'email';
+  /** One attempt; throws ChannelError. `signal` is this attempt's deadline. */
+  send(notification: Notification, signal: AbortSignal): Promise<void>;
+}
+
+export class ChannelError extends Error {
+  override name = 'ChannelError';
+  constructor(
+    message: string,
+    /** Worth another attempt: a network error, a timeout, 429 or 5xx. */
+    readonly retryable: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export interface DeliveryPolicy {
+  /** Per attempt. */
+  timeoutMs: number;
+  /** Attempts after the first. */
+  retries: number;
+  /** Wait before retry n (1-based): backoffMs * n. */
+  backoffMs: number;
+}
+
+export interface DeliveryOutcome {
+  channel: string;
+  ok: boolean;
+  attempts: number;
+  error?: string;
+  durationMs: number;
+}
+
+/** Sends with a timeout per attempt and bounded retries; never throws. */
+export async function deliver(channel: Channel, notification: Notification, policy: DeliveryPolicy): Promise<DeliveryOutcome> {
+  const started = performance.now();
+  let attempts = 0;
+  let last: unknown;
+  while (attempts <= policy.retries) {
+    attempts++;
+    const signal = AbortSignal.timeout(policy.timeoutMs);
+    try {
+      await channel.send(notification, signal);
+      return { channel: channel.id, ok: true, attempts, durationMs: Math.round(performance.now() - started) };
+    } catch (error) {
+      last = signal.aborted ? new ChannelError(`no answer within ${policy.timeoutMs} ms`, true, { cause: error }) : error;
+      if (!(last instanceof ChannelError) || !last.retryable) break;
+      if (attempts <= policy.retries) await new Promise((resolve) => setTimeout(resolve, policy.backoffMs * attempts));
+    }
+  }
+  const message = last instanceof Error ? last.message : String(last);
+  return { channel: channel.id, ok: false, attempts, error: `${channel.type} channel ${channel.id}: ${message}`, durationMs: Math.round(performance.now() - started) };
+}
+
+/** POST a JSON body to a webhook URL; 2xx is success. The URL is secret: it never enters a message. */
+export async function postJson(url: string, body: string, headers: Record<string, string>, signal: AbortSignal): Promise<void> {
+  let response: Response;
+  try {
+    response = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers }, signal, redirect: 'error' });
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause;
+    throw new ChannelError(signal.aborted ? 'timed out' : `could not reach ${new URL(url).host}: ${cause?.code ?? (error as Error).name}`, true, { cause: error });
+  }
+  // Drain the body so the connection is released; its text may explain a refusal.
+  const text = (await response.text().catch(() => '')).slice(0, 200);
+  if (response.ok) return;
+  const retryable = response.status === 429 || response.status >= 500;
+  throw new ChannelError(`${new URL(url).host} answered ${response.status}${text ? `: ${text}` : ''}`, retryable);
+}
