@@ -34,6 +34,8 @@ export interface EntraStats {
   tokenRequests: Map<string, number>;
   /** Instance-discovery and OpenID-configuration fetches; a well-configured engine makes none. */
   discoveryRequests: number;
+  /** Every access token issued, so a leak test can search the outputs for each (bounded). */
+  issuedTokens: string[];
 }
 
 export interface EntraServer {
@@ -53,7 +55,7 @@ function entraTimestamp(): string {
 }
 
 export async function startEntra(options: EntraOptions): Promise<EntraServer> {
-  const stats: EntraStats = { tokenRequests: new Map(), discoveryRequests: 0 };
+  const stats: EntraStats = { tokenRequests: new Map(), discoveryRequests: 0, issuedTokens: [] };
   let url = '';
 
   const server = createServer({ cert: options.tls.certPem, key: options.tls.keyPem }, (req, res) => {
@@ -132,6 +134,7 @@ export async function startEntra(options: EntraOptions): Promise<EntraServer> {
           audience: decision.fault === 'wrong-audience' ? GRAPH_RESOURCE : s.audience,
           tenantId: decision.fault === 'wrong-tenant' ? FOREIGN_TENANT_ID : s.tenantId,
         });
+        if (stats.issuedTokens.length < 10_000) stats.issuedTokens.push(accessToken);
         return sendJson(res, 200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: accessToken }, {
           ...headers,
           pragma: 'no-cache',

@@ -36,7 +36,8 @@ export interface ManagedIdentityServer {
   /** Value for IDENTITY_HEADER. */
   header: string;
   port: number;
-  stats: { requests: number };
+  /** Requests, and the resources tokens were asked for (a vault must only ever cause Key Vault's). */
+  stats: { requests: number; resources: string[]; issuedTokens: string[] };
   stop(): Promise<void>;
 }
 
@@ -46,7 +47,7 @@ const MI_TOKEN_LIFETIME_SECONDS = 24 * 60 * 60;
 
 export async function startManagedIdentity(options: ManagedIdentityOptions): Promise<ManagedIdentityServer> {
   const header = options.header ?? randomBytes(16).toString('hex');
-  const stats = { requests: 0 };
+  const stats = { requests: 0, resources: [] as string[], issuedTokens: [] as string[] };
 
   const refuse = (res: ServerResponse, status: number, message: string): void => {
     sendJson(res, status, { statusCode: status, message, correlationId: randomUUID() });
@@ -65,6 +66,7 @@ export async function startManagedIdentity(options: ManagedIdentityOptions): Pro
     }
     const resource = u.searchParams.get('resource');
     if (!resource) return refuse(res, 400, "The 'resource' query parameter is required.");
+    stats.resources.push(resource);
 
     const mi = options.scenario().monitorIdentity;
     const clientId = u.searchParams.get('client_id');
@@ -85,6 +87,7 @@ export async function startManagedIdentity(options: ManagedIdentityOptions): Pro
       now,
       lifetimeSeconds: MI_TOKEN_LIFETIME_SECONDS,
     });
+    if (stats.issuedTokens.length < 10_000) stats.issuedTokens.push(accessToken);
     sendJson(res, 200, {
       access_token: accessToken,
       expires_on: String(now + MI_TOKEN_LIFETIME_SECONDS),

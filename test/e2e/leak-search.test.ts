@@ -1,0 +1,183 @@
+/**
+ * Issue 10, scope item 3: one test runs every scenario — the whole catalogue, and servers that
+ * echo what they were sent (Entra repeating the client secret, Key Vault repeating the bearer
+ * token, Exchange repeating the XOAUTH2 string, the identity endpoint repeating its header) —
+ * and searches every output channel for every secret value, every access token issued and every
+ * XOAUTH2 string, also inside anything base64 in the output. Zero hits; and with the redactor
+ * broken on purpose the same search finds them, so the test can fail.
+ *
+ * Channels: the report (JSON), the table, the Functions log and Application Insights envelopes
+ * (the timer handler called as the host calls it, a local ingestion endpoint), thrown messages,
+ * the CLI's stdout and stderr, and Dovecot's log. (Table rows and notifications join when the
+ * storage and notification sinks land.)
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InvocationContext } from '@azure/functions';
+import { checkTimer } from '../../functions/check-timer';
+import { Redactor } from '../../shared/diagnosis/redact';
+import { renderTable } from '../../shared/report/table';
+import { resetTokenClients } from '../../shared/token/token-provider';
+import { issueServerCert, trustedSimCa } from '../../sim/ca';
+import { startIngestionServer, type IngestionServer } from '../../sim/ingestion-server';
+import type { SimTenant } from '../../sim/tenant';
+import { startDovecot, type Dovecot } from '../dovecot/dovecot-harness';
+import { reportingEnv } from '../report/telemetry-fixture';
+import { ENV_SECRET, MONITOR_SECRET, catalogueConfig, catalogueScenario, type Endpoints } from './catalogue';
+import { runCli } from './cli-process';
+import { closedPort } from './net-helpers';
+import { byId, runAgainst, startTenant } from './sim-harness';
+
+let tenant: SimTenant;
+let ingestion: IngestionServer;
+let dovecot: Dovecot;
+let endpoints: Endpoints;
+const saved = { ...process.env };
+const ECHO_IDS = ['ok1', 'expiring', 'nogrant'];
+
+beforeAll(async () => {
+  tenant = await startTenant(catalogueScenario());
+  ingestion = await startIngestionServer(trustedSimCa());
+  dovecot = await startDovecot({ exchange: () => tenant.scenario.exchange, publicKeyPem: tenant.key.publicKeyPem, tls: issueServerCert(trustedSimCa()) });
+  endpoints = { authorityHost: tenant.entra.url, keyVaultUrl: tenant.vault.url, imapPort: tenant.imap.port, ports: { CLOSED: await closedPort(), UNTRUSTED: 1, PLAIN: 1 } };
+}, 60_000);
+
+afterAll(async () => {
+  process.env = saved;
+  await Promise.all([tenant?.stop(), ingestion?.stop(), dovecot?.stop()]);
+});
+
+/** Every value that must never appear: secrets, identity header, every token issued. */
+function secretValues(): string[] {
+  const scenario = catalogueScenario();
+  return [
+    ...scenario.apps.map((a) => a.secret),
+    ...scenario.vault.secrets.map((s) => s.value),
+    ENV_SECRET,
+    MONITOR_SECRET,
+    tenant.identityEnv.IDENTITY_HEADER,
+    ...tenant.entra.stats.issuedTokens,
+    ...tenant.identity.stats.issuedTokens,
+  ];
+}
+
+/** The text plus every base64 or base64url run in it, decoded (an XOAUTH2 string decodes to "user=…auth=Bearer <token>"). */
+function withDecoded(text: string): string {
+  const decoded = [...text.matchAll(/[A-Za-z0-9+/_-]{24,}={0,2}/g)].map((m) => Buffer.from(m[0].replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('latin1'));
+  return [text, ...decoded].join('\n');
+}
+
+/** Hits: [channel, what was found]. A JWT shape counts too, whoever issued it. */
+function search(channels: Record<string, string[]>): string[] {
+  const values = secretValues();
+  const hits: string[] = [];
+  for (const [channel, texts] of Object.entries(channels)) {
+    const all = withDecoded(texts.join('\n'));
+    for (const value of values) if (all.includes(value)) hits.push(`${channel}: ${value.slice(0, 12)}…`);
+    if (/eyJ[\w-]{10,}\.[\w-]{10,}/.test(all)) hits.push(`${channel}: a JWT`);
+    if (/auth=Bearer /.test(all)) hits.push(`${channel}: an XOAUTH2 string`);
+  }
+  return hits;
+}
+
+const echoConfig = () => catalogueConfig(endpoints, (id) => ECHO_IDS.includes(id));
+
+/** The echoing servers, one run each, in this process: what the broken-redactor control reruns. */
+async function echoRuns(channels: Record<string, string[]>): Promise<void> {
+  const record = (name: string, text: string) => (channels[name] ??= []).push(text);
+  const reportOf = async (run: () => Promise<{ report: import('../../shared/contract/result').RunReport }>) => {
+    try {
+      const { report } = await run();
+      record('report', JSON.stringify(report));
+      record('table', renderTable(report, false));
+      return report;
+    } catch (error) {
+      record('thrown', String((error as Error)?.stack ?? error));
+      return undefined;
+    }
+  };
+  resetTokenClients();
+  tenant.faults.set('entra', [{ fault: { kind: 'echo', status: 400 } }]);
+  const entra = await reportOf(() => runAgainst(echoConfig()));
+  expect(byId(entra!).ok1!.failure!.code).toBe('TOKEN_REQUEST_FAILED');
+  tenant.faults.clear();
+
+  tenant.faults.set('vault', [{ fault: { kind: 'echo', status: 403 } }]);
+  const vault = await reportOf(() => runAgainst(echoConfig()));
+  expect(byId(vault!).ok1!.failure!.code).toBe('SECRET_ACCESS_DENIED');
+  tenant.faults.clear();
+
+  for (const m of tenant.scenario.exchange.mailboxes) if (ECHO_IDS.some((id) => m.address.startsWith(`${id}@`))) m.loginFault = { kind: 'echo' };
+  const imap = await reportOf(() => runAgainst(echoConfig()));
+  expect(byId(imap!).ok1!.failure!.code).toBe('IMAP_AUTH_FAILED');
+  for (const m of tenant.scenario.exchange.mailboxes) delete m.loginFault;
+}
+
+describe('#10 no secret leaves the monitor, whatever the servers echo', () => {
+  it('#10 every scenario, every channel, every secret, token and XOAUTH2 string (also base64-decoded): zero hits; a broken redactor is caught', async () => {
+    const channels: Record<string, string[]> = {};
+    const record = (name: string, text: string) => (channels[name] ??= []).push(text);
+
+    // 1. The whole catalogue (every failure and warning code) through the engine.
+    const { report } = await runAgainst(catalogueConfig(endpoints), { env: { CATALOGUE_ENV_SECRET: ENV_SECRET } });
+    record('report', JSON.stringify(report));
+    record('table', renderTable(report, true));
+
+    // 2. The echoing servers.
+    await echoRuns(channels);
+
+    // 3. The timer function, as the host calls it, reporting to Application Insights, while Entra echoes.
+    const dir = mkdtempSync(join(tmpdir(), 'leak-'));
+    process.env = { ...saved, ...tenant.identityEnv, ...reportingEnv(ingestion.connectionString), MAILBOX_HEALTH_CONFIG: JSON.stringify(echoConfig()) };
+    tenant.faults.set('entra', [{ fault: { kind: 'echo', status: 400 } }]);
+    resetTokenClients();
+    const context = new InvocationContext({ invocationId: 'leak', functionName: 'checkTimer', logHandler: (level, ...args) => record('functions log', `${level} ${args.join(' ')}`) });
+    await checkTimer({ isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } }, context).catch((e: unknown) => record('thrown', String(e)));
+    record('telemetry', JSON.stringify(ingestion.envelopes));
+    expect(ingestion.envelopes.length).toBeGreaterThan(0);
+
+    // 4. The CLI as a separate process, table and JSON, against the same echoing Entra.
+    const file = join(dir, 'echo.json');
+    writeFileSync(file, JSON.stringify(echoConfig()));
+    for (const args of [['check', '--config', file], ['check', '--config', file, '--json']]) {
+      const cli = await runCli(args, tenant.identityEnv);
+      expect(cli.code).toBe(2);
+      record('cli stdout', cli.stdout);
+      record('cli stderr', cli.stderr);
+    }
+    // A fresh process asks the identity endpoint (this one holds its token), which echoes its header.
+    tenant.faults.clear();
+    tenant.faults.set('identity', [{ fault: { kind: 'echo', status: 400 } }]);
+    const mi = await runCli(['check', '--config', file, '--json'], tenant.identityEnv);
+    expect(tenant.faults.faulted.identity).toBeGreaterThan(0);
+    expect((JSON.parse(mi.stdout) as { results: { failure?: { phase: string } }[] }).results[0]!.failure?.phase).toBe('secret');
+    record('cli stdout', mi.stdout);
+    record('cli stderr', mi.stderr);
+    tenant.faults.clear();
+    process.env = saved;
+
+    // 5. A real IMAP server: the catalogue's IMAP cases against Dovecot, then its log.
+    const dovecotConfig = catalogueConfig({ ...endpoints, imapPort: dovecot.port }, (id) => ['ok1', 'nogrant', 'stale', 'forged', 'nofolder'].includes(id));
+    record('report', JSON.stringify((await runAgainst(dovecotConfig)).report));
+    record('dovecot log', dovecot.logs());
+
+    const hits = search(channels);
+    expect(hits).toEqual([]);
+    expect(Object.keys(channels).sort()).toEqual(['cli stderr', 'cli stdout', 'dovecot log', 'functions log', 'report', 'table', 'telemetry']);
+    expect(secretValues().length).toBeGreaterThan(30);
+
+    // The control: the same echoing servers with the redactor returning its input unchanged.
+    const scrub = jest.spyOn(Redactor.prototype, 'scrub').mockImplementation((text: string) => text);
+    try {
+      const broken: Record<string, string[]> = {};
+      await echoRuns(broken);
+      const caught = search(broken);
+      process.stdout.write(`leak search: ${hits.length} hits with the redactor, ${caught.length} with it broken (${caught.join('; ')})\n`);
+      expect(caught.length).toBeGreaterThanOrEqual(4);
+      expect(caught.some((h) => h.includes('XOAUTH2'))).toBe(true);
+    } finally {
+      scrub.mockRestore();
+    }
+  }, 120_000);
+});
