@@ -7,8 +7,11 @@ import { Command, Option } from 'commander';
 import { configJsonSchema } from '../shared/config/json-schema';
 import { writeComplete } from '../shared/report/json';
 import { checkCommand } from './check-command';
-import { demoCommand } from './demo-command';
+import type { demoCommand as DemoCommand } from './demo-command';
 import { validateCommand } from './validate-command';
+
+// The demo brings the simulated tenant (its CA and JWT libraries): loaded only when it runs.
+const demoCommand: typeof DemoCommand = (options) => (require('./demo-command') as typeof import('./demo-command')).demoCommand(options);
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 

@@ -4,8 +4,10 @@
  * authority host without instance discovery. `timeoutMs` bounds the whole read, transient
  * retries included; the SDK's own retries are off so that budget and the attempt count are ours.
  */
-import { DefaultAzureCredential, type GetTokenOptions, type TokenCredential } from '@azure/identity';
-import { SecretClient, type KeyVaultSecret } from '@azure/keyvault-secrets';
+import type * as Identity from '@azure/identity';
+import type { GetTokenOptions, TokenCredential } from '@azure/identity';
+import type * as KeyVaultSecrets from '@azure/keyvault-secrets';
+import type { KeyVaultSecret } from '@azure/keyvault-secrets';
 import { isKeyVaultDomain, vaultResourceOf } from '../config/clouds';
 import { CheckFailure } from '../diagnosis/check-failure';
 import { classifyKeyVaultError } from '../diagnosis/classify-keyvault';
@@ -23,12 +25,14 @@ export interface VaultAccess {
 
 /** One credential per authority host: a handful in any real deployment, bounded all the same. */
 const credentials = new BoundedCache<string, TokenCredential>(16);
+// The Azure SDKs are required on first use, so `validate`, `schema` and a config error never load them (issue 9).
 
 /** The monitor's own identity (never a monitored app's secret): for Key Vault and Microsoft Graph. */
 export function monitorCredential(access: Pick<VaultAccess, 'authorityHost' | 'credential'>): TokenCredential {
   if (access.credential) return access.credential;
   let credential = credentials.get(access.authorityHost);
   if (!credential) {
+    const { DefaultAzureCredential } = require('@azure/identity') as typeof Identity;
     credential = new DefaultAzureCredential({ authorityHost: access.authorityHost, disableInstanceDiscovery: true });
     credentials.set(access.authorityHost, credential);
   }
@@ -75,6 +79,7 @@ export async function readKeyVaultSecret(vaultUrl: string, name: string, version
   const where = `secret ${name} in ${vaultUrl}`;
   const relaxed = !isKeyVaultDomain(vaultUrl);
   const credential = monitorCredential(access);
+  const { SecretClient } = require('@azure/keyvault-secrets') as typeof KeyVaultSecrets;
   const client = new SecretClient(vaultUrl, relaxed ? pinnedToVault(credential, vaultResourceOf(access.authorityHost)) : credential, {
     // The challenge's resource is checked against the vault's domain; a vault behind another
     // name (the simulator, a private endpoint alias) cannot pass that check (docs/SDK-FACTS.md).

@@ -5,7 +5,8 @@
  * waiting included, stays inside one timeout.
  */
 import type { TokenCredential } from '@azure/identity';
-import { createHttpHeaders, createPipelineFromOptions, createPipelineRequest, createDefaultHttpClient, type HttpClient, type Pipeline } from '@azure/core-rest-pipeline';
+import type * as CorePipeline from '@azure/core-rest-pipeline';
+import type { HttpClient, Pipeline } from '@azure/core-rest-pipeline';
 import { decodeClaims } from '../token/claims';
 
 export interface GraphAccess {
@@ -36,7 +37,10 @@ export interface GraphResponse {
   body: unknown;
 }
 
-const httpClient: HttpClient = createDefaultHttpClient();
+// Required on first use, so `validate`, `schema` and a config error never load it (issue 9).
+const corePipeline = () => require('@azure/core-rest-pipeline') as typeof CorePipeline;
+let sharedHttpClient: HttpClient | undefined;
+const httpClient = (): HttpClient => (sharedHttpClient ??= corePipeline().createDefaultHttpClient());
 
 export class GraphClient {
   private readonly pipeline: Pipeline;
@@ -47,7 +51,7 @@ export class GraphClient {
 
   constructor(readonly access: GraphAccess) {
     // Two retries: enough for a throttling blip, few enough to fit the timeout.
-    this.pipeline = createPipelineFromOptions({ retryOptions: { maxRetries: 2, retryDelayInMs: 500, maxRetryDelayInMs: 4000 } });
+    this.pipeline = corePipeline().createPipelineFromOptions({ retryOptions: { maxRetries: 2, retryDelayInMs: 500, maxRetryDelayInMs: 4000 } });
   }
 
   /** One token request at a time (single-flight); the oid names the identity in remedies. */
@@ -71,6 +75,7 @@ export class GraphClient {
     const abortSignal = signal ? AbortSignal.any([signal, timeout]) : timeout;
     try {
       const token = await this.bearer(abortSignal);
+      const { createPipelineRequest, createHttpHeaders } = corePipeline();
       const request = createPipelineRequest({
         url: `${this.access.url}${path}`,
         method,
@@ -78,7 +83,7 @@ export class GraphClient {
         body: body === undefined ? undefined : JSON.stringify(body),
         abortSignal,
       });
-      const response = await this.pipeline.sendRequest(httpClient, request);
+      const response = await this.pipeline.sendRequest(httpClient(), request);
       let parsed: unknown = undefined;
       if (response.bodyAsText) {
         try {

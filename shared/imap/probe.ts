@@ -6,7 +6,8 @@
  * COMPRESS, ENABLE and IDLE are switched off. The connection is always closed, also on failure.
  */
 import type { LookupFunction } from 'node:net';
-import { ImapFlow } from 'imapflow';
+import type * as Imapflow from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import { CheckFailure } from '../diagnosis/check-failure';
 import { classifyImapError, sessionPhase } from '../diagnosis/classify-imap';
 import type { Phase } from '../contract/codes';
@@ -38,6 +39,8 @@ export async function probeImap(target: ImapTarget, accessToken: string, options
   const now = options.now ?? (() => performance.now());
   const session = new ImapSession(now);
   const where = `${target.address} at ${target.host}:${target.port}`;
+  // Loaded on first use, so `validate`, `schema` and a config error never load it (issue 9).
+  const { ImapFlow } = require('imapflow') as typeof Imapflow;
   const client = new ImapFlow({
     host: target.host,
     port: target.port,

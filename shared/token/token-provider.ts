@@ -6,7 +6,8 @@
  * whole token phase, transient retries included (issue 11, item 18).
  */
 import { createHash } from 'node:crypto';
-import { ConfidentialClientApplication, LogLevel } from '@azure/msal-node';
+import type * as Msal from '@azure/msal-node';
+import type { ConfidentialClientApplication } from '@azure/msal-node';
 import { CheckFailure } from '../diagnosis/check-failure';
 import { classifyTokenError } from '../diagnosis/classify-token';
 import { BoundedCache } from '../run/bounded-cache';
@@ -50,6 +51,8 @@ function clientFor(request: TokenRequest): ClientEntry {
   let entry = clients.get(key);
   if (!entry) {
     const network = new TimedNetworkClient(request.timeoutMs);
+    // Loaded on first use, so `validate`, `schema` and a config error never load it (issue 9).
+    const { ConfidentialClientApplication, LogLevel } = require('@azure/msal-node') as typeof Msal;
     const msal = new ConfidentialClientApplication({
       auth: { clientId: request.clientId, clientSecret: request.secret, ...authorityOptions(request.authorityHost, request.tenantId) },
       system: {
