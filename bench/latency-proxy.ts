@@ -1,5 +1,5 @@
 /**
- * A userspace latency proxy (netem is not available here: FACTS.md). Every chunk is held
+ * A userspace latency proxy (netem is not available here: docs/SDK-FACTS.md). Every chunk is held
  * `delayMs` in each direction, in order; the client's first chunk is held two more delays,
  * which is when a real client's first bytes would arrive after the TCP handshake's round trip.
  *

@@ -6,7 +6,7 @@
  * The 'hang-greeting' fault cannot be decided per mailbox on one port: the greeting comes before
  * the client names its mailbox. So a second, silent listener accepts TLS and never greets, and
  * endpointFor(address) sends a mailbox with that fault there (the config points the mailbox's
- * host/port at it, as DESIGN.md allows per mailbox).
+ * host/port at it, as the config allows per mailbox).
  */
 import { once } from 'node:events';
 import type { AddressInfo, Socket } from 'node:net';

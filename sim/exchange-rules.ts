@@ -3,7 +3,7 @@
  * the token and the tenant's Exchange state. Both the scripted IMAP server and the Dovecot verifier
  * call it, so the two IMAP doubles refuse exactly the same logins.
  *
- * What Exchange checks (DESIGN.md, FACTS.md): a valid Entra token for the IMAP resource carrying
+ * What Exchange checks (docs/ARCHITECTURE.md, docs/SDK-docs/SDK-FACTS.md): a valid Entra token for the IMAP resource carrying
  * the `IMAP.AccessAsApp` application role; its `oid` registered with New-ServicePrincipal; that
  * object id holding FullAccess on the mailbox. One token therefore opens every mailbox granted to
  * the service principal. IMAP being disabled is NOT part of it: Exchange accepts the login and

@@ -1,6 +1,6 @@
 /**
  * What Exchange Online writes, kept in one place so tests and the failure classifier can match the
- * same strings. Sources: public protocol logs quoted in FACTS.md and in client issue threads
+ * same strings. Sources: public protocol logs quoted in docs/SDK-FACTS.md and in client issue threads
  * (MailKit #908/#791, Mailspring #1983, imapsync #402/#459, imap_tools #135, email-oauth2-proxy
  * #191, ImapEngine #109, node-imap #44). Where no log shows a reply, the text says so.
  */

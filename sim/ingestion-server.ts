@@ -1,7 +1,7 @@
 /**
  * A local Application Insights ingestion endpoint: what the real `applicationinsights` SDK sends
  * (`POST /v2.1/track`, a JSON array of envelopes, sometimes gzipped) is captured for the tests to
- * read. HTTPS only, because the SDK upgrades an http:// IngestionEndpoint to https (FACTS.md).
+ * read. HTTPS only, because the SDK upgrades an http:// IngestionEndpoint to https (docs/SDK-FACTS.md).
  * `mode: 'hang'` accepts each request and never answers: the ingestion outage a flush must survive.
  */
 import { createServer } from 'node:https';

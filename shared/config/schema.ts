@@ -1,6 +1,6 @@
 /**
  * The configuration schema: the single source for validation, the TypeScript types and the
- * published JSON Schema (mailboxes.schema.json). Field names are a public contract (DESIGN.md):
+ * published JSON Schema (mailboxes.schema.json). Field names are a public contract (docs/ARCHITECTURE.md):
  * add fields freely, rename none.
  */
 import { z } from 'zod';

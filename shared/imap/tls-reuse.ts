@@ -1,7 +1,7 @@
 /**
  * TLS for the IMAP connections of one run, done once where once is enough (issue 9):
  * - one SecureContext for every connection: without it, tls.connect() builds a new one, CA store
- *   included, per connection (~0.85 ms CPU each, FACTS.md);
+ *   included, per connection (~0.85 ms CPU each, docs/SDK-FACTS.md);
  * - TLS session resumption per server (host, port, SNI name): the first connection to a server in
  *   a run verifies its certificate chain and name in full; later ones resume that verified session
  *   and skip re-verifying the same certificate (Node then builds no peer chain object either).

@@ -75,7 +75,7 @@ export class AppInsightsSink implements Sink {
 
   async flush(timeoutMs: number): Promise<void> {
     // An unreachable endpoint makes the SDK retry for ~6 s and a hanging one wait far longer
-    // (FACTS.md); what is not sent by then stays in offline storage for a later run.
+    // (docs/SDK-FACTS.md); what is not sent by then stays in offline storage for a later run.
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`flush not finished within ${timeoutMs} ms`)), timeoutMs)));
     try {

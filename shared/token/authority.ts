@@ -1,6 +1,6 @@
 /**
  * The authority's metadata, built from host and tenant instead of discovered: MSAL then makes no
- * instance-discovery or OpenID-configuration call before the token request (FACTS.md), in Azure,
+ * instance-discovery or OpenID-configuration call before the token request (docs/SDK-FACTS.md), in Azure,
  * in a sovereign cloud and against the simulator alike.
  */
 export interface AuthorityOptions {

@@ -1,7 +1,7 @@
 /**
  * Starts a real Dovecot (Debian's dovecot-imapd + dovecot-auth-lua) for the tests: own config,
  * base_dir, state_dir and log in a temp dir, implicit TLS on a free loopback port, XOAUTH2 logins
- * decided by Exchange's rules through the Lua passdb and the local verifier (FACTS.md, "IMAP").
+ * decided by Exchange's rules through the Lua passdb and the local verifier (docs/SDK-FACTS.md, "IMAP").
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

@@ -36,7 +36,7 @@ export async function startVerifier(options: { exchange: () => SimExchange; publ
         if (typeof user !== 'string' || typeof token !== 'string') throw new Error('user and token must be strings');
         const decision = authorizeImap({ token, user, exchange: options.exchange(), publicKeyPem: options.publicKeyPem });
         // Dovecot cannot answer "BAD User is authenticated but not connected." after a good login
-        // (FACTS.md: only a C plugin can), so a mailbox with IMAP disabled is refused at login.
+        // (docs/SDK-FACTS.md: only a C plugin can), so a mailbox with IMAP disabled is refused at login.
         const reason = !decision.ok ? decision.reason : decision.mailbox.imapEnabled === false ? 'imap-disabled' : null;
         decisions.push(`${user} → ${reason ?? 'ok'}`);
         res.writeHead(reason ? 403 : 200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: !reason, reason }));

@@ -143,7 +143,7 @@ describe('an ingestion endpoint that is down never fails or delays a run beyond 
     const { ms, logs } = await timedRun();
     expect(logs.find(([, text]) => text.startsWith('nogrant'))).toEqual(['error', expect.stringContaining('nogrant failed IMAP_AUTH_FAILED')]);
     expect(logs.find(([, text]) => text.startsWith('ok1'))).toEqual(['information', 'ok1 ok']);
-    // Unbounded, the SDK retries for ~6 s here (FACTS.md).
+    // Unbounded, the SDK retries for ~6 s here (docs/SDK-FACTS.md).
     expect(ms).toBeLessThan(1000 + 1500);
     expect(logs.at(-1)).toEqual(['warning', expect.stringMatching(/^telemetry: applicationinsights: flush not finished within \d+ ms$/)]);
   });

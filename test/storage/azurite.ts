@@ -21,7 +21,7 @@ export interface Azurite {
   queuePort: number;
   tablePort: number;
   blobPort: number;
-  /** Explicit-endpoint connection string (http: TableClient needs allowInsecureConnection, FACTS.md). */
+  /** Explicit-endpoint connection string (http: TableClient needs allowInsecureConnection, docs/SDK-FACTS.md). */
   connectionString: string;
   /** The app settings a Function App would have: `AzureWebJobsStorage` as a connection string. */
   env: { AzureWebJobsStorage: string };

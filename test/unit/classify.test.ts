@@ -5,7 +5,7 @@ import { classifyTokenError } from '../../shared/diagnosis/classify-token';
 import { ImapSession } from '../../shared/imap/imap-session';
 import { TokenNetworkError } from '../../shared/token/network-client';
 
-// The shapes below are what the SDKs were seen to throw (FACTS.md); the end-to-end suites prove
+// The shapes below are what the SDKs were seen to throw (docs/SDK-FACTS.md); the end-to-end suites prove
 // the same codes through the real SDKs.
 describe('Key Vault errors', () => {
   const where = 'secret s in https://kv';

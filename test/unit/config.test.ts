@@ -29,7 +29,7 @@ function problems(value: unknown): Record<string, string> {
 }
 
 describe('config validation', () => {
-  it('accepts the DESIGN.md example and applies the defaults', () => {
+  it('accepts the documented example and applies the defaults', () => {
     const config = parseConfig(valid(), 'test.json');
     expect(config.cloud).toBe('public');
     expect(config.defaults).toEqual({ port: 993, folder: 'INBOX' });
