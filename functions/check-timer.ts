@@ -1,10 +1,12 @@
 /**
  * Timer trigger: checks every mailbox on the schedule in the CHECK_SCHEDULE app setting (a
  * six-field NCRONTAB expression), every 5 minutes (DEFAULT_SCHEDULE) when the setting is absent,
- * and reports the run to the configured sinks.
+ * and reports the run to the configured sinks. Past FANOUT_THRESHOLD mailboxes the run is fanned
+ * out as batches on the check queue instead (fan-out.ts); either way old history is purged.
  */
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 import type { RunReport } from '../shared/contract/result';
+import { fanOutIfLarge, purgeState } from './fan-out';
 import { checkAndDeliver } from './run-from-settings';
 
 export const DEFAULT_SCHEDULE = '0 */5 * * * *';
@@ -19,7 +21,8 @@ export function timerSchedule(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export async function checkTimer(_timer: Timer, context: InvocationContext): Promise<void> {
-  await checkAndDeliver('timer', context, { onReport: (report) => logReport(report, context) });
+  if (!(await fanOutIfLarge(context))) await checkAndDeliver('timer', context, { onReport: (report) => logReport(report, context) });
+  await purgeState(context);
 }
 
 function logReport(report: RunReport, context: InvocationContext): void {

@@ -15,10 +15,15 @@ import { runChecks } from '../shared/run/run-checks';
 
 let cached: { text: string; config: Config } | undefined;
 
-function config(env: NodeJS.ProcessEnv): Config {
+/** The config of the app setting and its text (queue batches fingerprint it), parsed once per change. */
+export function configFromSettings(env: NodeJS.ProcessEnv = process.env): { text: string; config: Config } {
   const text = env.MAILBOX_HEALTH_CONFIG ?? '';
   if (cached?.text !== text) cached = { text, config: loadConfigFromSetting(env) };
-  return cached.config;
+  return cached;
+}
+
+function config(env: NodeJS.ProcessEnv): Config {
+  return configFromSettings(env).config;
 }
 
 /** The plan for the app setting's config: throws ConfigError, or an unknown-mailbox Error. */

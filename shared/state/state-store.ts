@@ -24,6 +24,10 @@ import {
 } from './mailbox-state';
 
 const WRITE_ATTEMPTS = 5;
+/** Rows of the latest table that are not a mailbox's (the purge marker). */
+const META_PARTITION = 'meta';
+/** History is removed within this long after it passes HISTORY_DAYS. */
+export const PURGE_EVERY_MS = 6 * 3600_000;
 /** Requests in flight per store call: enough to hide latency, few enough for one partition. */
 const PARALLEL = 16;
 const timeout = () => ({ abortSignal: AbortSignal.timeout(STORAGE_TIMEOUT_MS) });
@@ -128,6 +132,31 @@ export class StateStore {
       ),
     );
     return counts.reduce((a, b) => a + b, 0);
+  }
+
+  /**
+   * purge(), at most once per PURGE_EVERY_MS across all instances: the first to replace the
+   * marker row (with its ETag) does it, the others skip. Returns the rows deleted, or undefined
+   * when it was not due or another instance took it.
+   */
+  async purgeIfDue(historyDays: number, configured: Set<string>, now = new Date()): Promise<number | undefined> {
+    await this.ensureTables();
+    let current: { etag: string; lastPurgeAt: string } | undefined;
+    try {
+      current = await this.latest.getEntity<{ lastPurgeAt: string }>(META_PARTITION, 'purge', timeout());
+    } catch (error) {
+      if (!(error instanceof RestError && error.statusCode === 404)) throw error;
+    }
+    if (current && now.getTime() - Date.parse(current.lastPurgeAt) < PURGE_EVERY_MS) return undefined;
+    const marker = { partitionKey: META_PARTITION, rowKey: 'purge', lastPurgeAt: now.toISOString() };
+    try {
+      if (current) await this.latest.updateEntity(marker, 'Replace', { etag: current.etag, ...timeout() });
+      else await this.latest.createEntity(marker, timeout());
+    } catch (error) {
+      if (error instanceof RestError && (error.statusCode === 409 || error.statusCode === 412)) return undefined;
+      throw error;
+    }
+    return this.purge(new Date(now.getTime() - historyDays * 24 * 3600_000), configured);
   }
 
   private async purgeHistory(mailbox: string, cutoff: Date): Promise<number> {

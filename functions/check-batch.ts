@@ -1,0 +1,36 @@
+/**
+ * Queue trigger: checks one batch of a fanned-out run (one app's mailboxes) with the same engine
+ * as an inline run and hands its results to the same sinks, under the run's id. It throws only
+ * when the monitor itself cannot run (bad config, Storage down for good): then the host retries
+ * the message and, after maxDequeueCount attempts (host.json), moves it to the poison queue,
+ * where check-batch-poison reports it. A mailbox's failure is a result, never a throw.
+ */
+import { app, type InvocationContext } from '@azure/functions';
+import { parseBatch } from '../shared/fanout/batch-message';
+import { batchPlan } from '../shared/fanout/batch-plan';
+import { CHECK_QUEUE } from '../shared/fanout/fanout-settings';
+import { STORAGE_CONNECTION } from '../shared/storage/storage-account';
+import { newRunContext } from '../shared/report/sink';
+import { runChecks } from '../shared/run/run-checks';
+import { configFromSettings } from './run-from-settings';
+import { deliverBatch } from './state-delivery';
+
+export async function checkBatch(queueItem: unknown, context: InvocationContext, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const message = parseBatch(queueItem);
+  const { config, text } = configFromSettings(env);
+  const { plan, missing, configChanged } = batchPlan(message, config, text);
+  const where = `run ${message.runId} batch ${message.batch}/${message.batches} (app ${message.app}, attempt ${context.triggerMetadata?.dequeueCount ?? 1})`;
+  if (missing.length > 0) {
+    context.warn(`${where}: the config changed since it was enqueued; not checking ${missing.length} mailbox(es) it no longer has: ${missing.join(', ')}`);
+  } else if (configChanged) {
+    context.log(`${where}: the config changed since it was enqueued; all its mailboxes still exist and are checked with the current config`);
+  }
+  if (plan.mailboxes.length === 0) return;
+  const run = newRunContext('queue', env, message.runId);
+  const { report } = await runChecks(plan, { env, warmSecretCache: true });
+  const outcome = await deliverBatch(report, plan, run, env);
+  for (const error of outcome.errors) context.warn(`${where}: ${error}`);
+  context.log(`${where}: ${report.counts.ok} ok, ${report.counts.degraded} degraded, ${report.counts.failed} failed in ${report.durationMs} ms`);
+}
+
+app.storageQueue('checkBatch', { queueName: CHECK_QUEUE, connection: STORAGE_CONNECTION, handler: (item, context) => checkBatch(item, context) });

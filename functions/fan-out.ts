@@ -1,0 +1,39 @@
+/**
+ * The timer's two Storage chores: past FANOUT_THRESHOLD mailboxes, the run is split into batches
+ * on the check queue instead of being checked inline (check-batch picks them up, and Azure
+ * Functions scales those consumers out); and history older than HISTORY_DAYS is removed.
+ */
+import { randomUUID } from 'node:crypto';
+import type { InvocationContext } from '@azure/functions';
+import { enqueueBatches } from '../shared/fanout/enqueue-batches';
+import { CHECK_QUEUE, fanoutSettings, shouldFanOut } from '../shared/fanout/fanout-settings';
+import { planBatches } from '../shared/fanout/plan-batches';
+import { stateConfigured, stateStoreFromSettings } from '../shared/report/state-sink';
+import { planRun } from '../shared/run/plan';
+import { queueClient, storageAccount } from '../shared/storage/storage-account';
+import { configFromSettings } from './run-from-settings';
+
+/** True when the run was fanned out (nothing left to check inline). */
+export async function fanOutIfLarge(context: InvocationContext, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+  const settings = fanoutSettings(env);
+  const { config, text } = configFromSettings(env);
+  const plan = planRun(config);
+  if (!shouldFanOut(plan.mailboxes.length, settings)) return false;
+  const runId = randomUUID();
+  const messages = await enqueueBatches(queueClient(storageAccount(env), CHECK_QUEUE), runId, text, planBatches(plan, settings.batchSize));
+  const apps = new Set(messages.map((m) => m.app)).size;
+  context.log(`run ${runId}: ${plan.mailboxes.length} mailboxes of ${apps} app(s) fanned out as ${messages.length} batch(es) of at most ${settings.batchSize} on queue ${CHECK_QUEUE}`);
+  return true;
+}
+
+/** Removes history past HISTORY_DAYS when due; a failure is logged, never fails the run. */
+export async function purgeState(context: InvocationContext, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  if (!stateConfigured(env)) return;
+  try {
+    const configured = new Set(configFromSettings(env).config.mailboxes.map((m) => m.id));
+    const deleted = await stateStoreFromSettings(env).purgeIfDue(fanoutSettings(env).historyDays, configured);
+    if (deleted !== undefined) context.log(`state: removed ${deleted} row(s) older than ${fanoutSettings(env).historyDays} day(s)`);
+  } catch (error) {
+    context.warn(`state: history purge failed: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * The run report rebuilt from the stored state, for `GET /api/check?source=stored`: the same
+ * contract as a live run (each mailbox's latest stored result), without touching Microsoft 365.
+ * Configured mailboxes without a usable stored result are listed in `notChecked` (never checked,
+ * or their batch was dead-lettered), so nothing configured silently disappears.
+ */
+import type { CheckResult, RunReport } from '../contract/result';
+import { buildReport } from '../run/report';
+import { storedResult, type LatestRow } from './mailbox-state';
+
+export interface NotChecked {
+  mailbox: string;
+  address: string;
+  app: string;
+  /** `never checked`, or why its batch died. */
+  reason: string;
+  /** The last real check, when there was one. */
+  lastCheckedAt: string | null;
+}
+
+export interface StoredReport extends RunReport {
+  source: 'stored';
+  notChecked: NotChecked[];
+}
+
+export function storedReport(mailboxes: { id: string; address: string; app: string }[], rows: LatestRow[], now = new Date()): StoredReport {
+  const byId = new Map(rows.map((row) => [row.mailbox, row]));
+  const results: CheckResult[] = [];
+  const notChecked: NotChecked[] = [];
+  for (const mailbox of mailboxes) {
+    const row = byId.get(mailbox.id);
+    const result = row ? storedResult(row) : undefined;
+    if (row && result && row.status !== 'not-checked') results.push(result);
+    else notChecked.push({ mailbox: mailbox.id, address: mailbox.address, app: mailbox.app, reason: row?.notCheckedReason || 'never checked', lastCheckedAt: row?.checkedAt || null });
+  }
+  const starts = results.map((r) => Date.parse(r.checkedAt));
+  const ends = results.map((r) => Date.parse(r.checkedAt) + r.durationMs);
+  const startedAt = starts.length > 0 ? new Date(Math.min(...starts)) : now;
+  const durationMs = ends.length > 0 ? Math.max(...ends) - startedAt.getTime() : 0;
+  return { ...buildReport(startedAt, durationMs, results), source: 'stored', notChecked };
+}
