@@ -8,11 +8,17 @@ import { randomUUID } from 'node:crypto';
 import { app, type InvocationContext } from '@azure/functions';
 import { parseBatch, type BatchMessage } from '../shared/fanout/batch-message';
 import { POISON_QUEUE } from '../shared/fanout/fanout-settings';
-import { newRunContext } from '../shared/report/sink';
+import { newRunContext, type RunContext } from '../shared/report/sink';
 import { stateConfigured, stateStoreFromSettings } from '../shared/report/state-sink';
 import { STORAGE_CONNECTION } from '../shared/storage/storage-account';
 import { configFromSettings } from './run-from-settings';
-import { deliverDeadBatch } from './state-delivery';
+import { deliverMonitorError } from '../shared/report/delivery';
+import { warmSinksFromEnv } from '../shared/report/sinks-from-env';
+
+async function report(error: Error, run: RunContext, properties: Record<string, string>, context: InvocationContext, env: NodeJS.ProcessEnv): Promise<void> {
+  const outcome = await deliverMonitorError(warmSinksFromEnv(env), error, run, properties);
+  for (const problem of outcome.errors) context.warn(`telemetry: ${problem}`);
+}
 
 export async function checkBatchPoison(queueItem: unknown, context: InvocationContext, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   let message: BatchMessage;
@@ -23,7 +29,7 @@ export async function checkBatchPoison(queueItem: unknown, context: InvocationCo
     const text = typeof queueItem === 'string' ? queueItem : JSON.stringify(queueItem);
     const bad = new Error(`an unreadable message was dead-lettered on ${POISON_QUEUE}: ${(error as Error).message}; message: ${text.slice(0, 200)}`);
     context.error(bad.message);
-    await deliverDeadBatch(bad, newRunContext('queue', env), { queue: POISON_QUEUE }, env);
+    await report(bad, newRunContext('queue', env), { queue: POISON_QUEUE }, context, env);
     return;
   }
   const attempts = context.triggerMetadata?.dequeueCount;
@@ -32,7 +38,7 @@ export async function checkBatchPoison(queueItem: unknown, context: InvocationCo
   error.name = 'DeadBatch';
   context.error(error.message);
   const run = newRunContext('queue', env, message.runId);
-  await deliverDeadBatch(error, run, { runId: message.runId, app: message.app, batch: `${message.batch}/${message.batches}`, mailboxes: message.mailboxes.join(','), enqueuedAt: message.enqueuedAt, ...(attempts ? { dequeueCount: String(attempts) } : {}) }, env);
+  await report(error, run, { runId: message.runId, app: message.app, batch: `${message.batch}/${message.batches}`, mailboxes: message.mailboxes.join(','), enqueuedAt: message.enqueuedAt, ...(attempts ? { dequeueCount: String(attempts) } : {}) }, context, env);
   if (!stateConfigured(env)) return;
   // The config may be what broke the batch: mark the ids even when it cannot be read.
   const known = new Map<string, { address: string; app: string }>();

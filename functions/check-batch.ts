@@ -13,7 +13,8 @@ import { STORAGE_CONNECTION } from '../shared/storage/storage-account';
 import { newRunContext } from '../shared/report/sink';
 import { runChecks } from '../shared/run/run-checks';
 import { configFromSettings } from './run-from-settings';
-import { deliverBatch } from './state-delivery';
+import { deliverRun } from '../shared/report/delivery';
+import { warmSinksFromEnv } from '../shared/report/sinks-from-env';
 
 export async function checkBatch(queueItem: unknown, context: InvocationContext, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const message = parseBatch(queueItem);
@@ -28,9 +29,11 @@ export async function checkBatch(queueItem: unknown, context: InvocationContext,
   if (plan.mailboxes.length === 0) return;
   const run = newRunContext('queue', env, message.runId);
   const { report } = await runChecks(plan, { env, warmSecretCache: true });
-  const outcome = await deliverBatch(report, plan, run, env);
-  for (const error of outcome.errors) context.warn(`${where}: ${error}`);
   context.log(`${where}: ${report.counts.ok} ok, ${report.counts.degraded} degraded, ${report.counts.failed} failed in ${report.durationMs} ms`);
+  const delivery = warmSinksFromEnv(env);
+  const outcome = await deliverRun(delivery, report, plan, run);
+  for (const problem of delivery.problems) context.warn(`telemetry setting ignored: ${problem}`);
+  for (const error of outcome.errors) context.warn(`${where}: telemetry: ${error}`);
 }
 
 app.storageQueue('checkBatch', { queueName: CHECK_QUEUE, connection: STORAGE_CONNECTION, handler: (item, context) => checkBatch(item, context) });

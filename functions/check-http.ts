@@ -9,6 +9,9 @@
  * share the run in flight, and a run younger than HTTP_MIN_INTERVAL_SECONDS (default 60) is
  * answered from memory with an `Age` header. `?mailbox=` narrows the answer, not the run, so no
  * choice of query string can start more than one run per interval.
+ *
+ * `?source=stored` answers from the per-mailbox state in Table Storage instead (stored-check.ts):
+ * no run at all, the same contract, for dashboards that poll often.
  */
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { ConfigError, configFailure } from '../shared/config/config-error';
@@ -17,6 +20,7 @@ import { RecentRun } from '../shared/run/recent-run';
 import { UnknownMailboxError } from '../shared/run/plan';
 import { buildReport } from '../shared/run/report';
 import { checkAndDeliver, planFromSettings } from './run-from-settings';
+import { storedCheck } from './stored-check';
 
 export const MIN_INTERVAL_SETTING = 'HTTP_MIN_INTERVAL_SECONDS';
 const DEFAULT_MIN_INTERVAL_S = 60;
@@ -43,6 +47,9 @@ function failureResponse(status: number, failure: object): HttpResponseInit {
 
 export async function checkHttp(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const only = [...new Set(request.query.getAll('mailbox'))];
+  const source = request.query.get('source') ?? 'live';
+  if (source === 'stored') return storedCheck(only, context);
+  if (source !== 'live') return { status: 400, headers: NO_STORE, jsonBody: { status: 'unknown', error: `source: "${source}" is neither "live" nor "stored"` } };
   try {
     // Unknown ids are refused before any run; a bad config is left to the run, which reports it.
     planFromSettings(only);

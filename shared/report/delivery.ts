@@ -66,8 +66,9 @@ export function deliverRun(delivery: Delivery, report: RunReport, plan: RunPlan,
  * The monitor itself broke (CONFIG_INVALID, a crash): an exception, never a mailbox's outage.
  * The code, phase and kind travel as properties, like a failed check's.
  */
-export function deliverMonitorError(delivery: Delivery, error: Error, run: RunContext): Promise<DeliveryOutcome> {
+export function deliverMonitorError(delivery: Delivery, error: Error, run: RunContext, extra: Record<string, string> = {}): Promise<DeliveryOutcome> {
   const code = (error as { code?: unknown }).code === 'CONFIG_INVALID' ? 'CONFIG_INVALID' : 'INTERNAL';
   const properties = code === 'CONFIG_INVALID' ? { code, phase: 'config', kind: 'config' } : { code, phase: 'run', kind: 'internal' };
-  return toEverySink(delivery, (sink) => sink.monitorError(error, run, properties));
+  // `extra` says what the failure touched (a dead batch's app and mailbox ids); the code stays.
+  return toEverySink(delivery, (sink) => sink.monitorError(error, run, { ...extra, ...properties }));
 }

@@ -8,6 +8,7 @@
  * To add a sink, add one factory to FACTORIES: the settings it reads and how it is built.
  */
 import type { Delivery } from './delivery';
+import { STATE_SETTINGS, StateSink, stateConfigured, stateStoreFromSettings } from './state-sink';
 import type { Sink } from './sink';
 
 export interface SinkFactory {
@@ -35,7 +36,16 @@ const appInsights: SinkFactory = {
   },
 };
 
-const FACTORIES: SinkFactory[] = [appInsights];
+/** Per-mailbox state in Table Storage: on wherever Storage is configured (every Function App). */
+const state: SinkFactory = {
+  settings: [...STATE_SETTINGS],
+  create(env) {
+    if (!stateConfigured(env)) return undefined;
+    return new StateSink(stateStoreFromSettings(env));
+  },
+};
+
+const FACTORIES: SinkFactory[] = [appInsights, state];
 
 export function flushTimeoutMs(env: NodeJS.ProcessEnv): number {
   const text = env[FLUSH_TIMEOUT_SETTING];

@@ -11,20 +11,18 @@ import type { RunContext, Sink } from './sink';
 
 export class StateSink implements Sink {
   readonly name = 'state';
-  /** The last write that failed (a sink never throws: the check's result must not depend on Storage). */
-  lastError: Error | undefined;
 
-  constructor(
-    readonly store: StateStore,
-    private readonly log: (message: string) => void = () => undefined,
-  ) {}
+  constructor(readonly store: StateStore) {}
 
+  /**
+   * A failed write is thrown with what was lost, for the delivery (delivery.ts) to log; the
+   * delivery keeps it from touching the run's result or the invocation's outcome.
+   */
   async report(report: RunReport, _plan: RunPlan, run: RunContext): Promise<void> {
     try {
       await this.store.record(report.results, run);
     } catch (error) {
-      this.lastError = error instanceof Error ? error : new Error(String(error));
-      this.log(`state: could not record ${report.results.length} result(s) of run ${run.runId} in Table Storage: ${this.lastError.message}`);
+      throw new Error(`could not record ${report.results.length} result(s) of run ${run.runId} in Table Storage: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
   }
 
@@ -37,6 +35,9 @@ export class StateSink implements Sink {
   }
 }
 
+/** The app settings the state sink reads (a change rebuilds it). */
+export const STATE_SETTINGS = ['MAILBOX_STATE', STORAGE_CONNECTION, `${STORAGE_CONNECTION}__accountName`, `${STORAGE_CONNECTION}__tableServiceUri`, `${STORAGE_CONNECTION}__queueServiceUri`, `${STORAGE_CONNECTION}__credential`, `${STORAGE_CONNECTION}__clientId`] as const;
+
 /** Whether this environment keeps state: Storage configured and not switched off. */
 export function stateConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
   if (env.MAILBOX_STATE?.toLowerCase() === 'off') return false;
@@ -47,7 +48,7 @@ let shared: { key: string; store: StateStore } | undefined;
 
 /** One store per warm instance (its tables are created once), rebuilt when the settings change. */
 export function stateStoreFromSettings(env: NodeJS.ProcessEnv = process.env): StateStore {
-  const key = [env[STORAGE_CONNECTION], env[`${STORAGE_CONNECTION}__accountName`], env[`${STORAGE_CONNECTION}__tableServiceUri`], env[`${STORAGE_CONNECTION}__clientId`]].join('|');
+  const key = JSON.stringify(STATE_SETTINGS.map((name) => env[name] ?? null));
   if (shared?.key !== key) shared = { key, store: StateStore.fromAccount(storageAccount(env)) };
   return shared.store;
 }

@@ -6,8 +6,8 @@
  * secret's countdown; the fleet summarised at the top; readable on a phone.
  *
  * Everything printed is escaped: addresses, ids and server messages come from outside. The page
- * is built for 1,000 mailboxes in well under 300 KB: closing tags HTML lets us omit are omitted,
- * strips are run-length encoded, and only failed and degraded rows carry their remedy.
+ * is built for 1,000 mailboxes in under 300 KB: closing tags HTML lets us omit are omitted, strips
+ * are run-length encoded, and only failed and degraded rows carry a remedy, each distinct one once.
  */
 import { createHash } from 'node:crypto';
 import { hourOf, secretDaysLeft, stripAt, STRIP_HOURS, type LatestRow, type StoredStatus } from '../state/mailbox-state';
@@ -31,7 +31,7 @@ type Shown = StoredStatus | 'never';
 
 const ORDER: Shown[] = ['failed', 'not-checked', 'never', 'degraded', 'ok'];
 const LABEL: Record<Shown, string> = { failed: 'Failed', 'not-checked': 'Not checked', never: 'Never checked', degraded: 'Degraded', ok: 'OK' };
-const CELL_TEXT: Record<string, string> = { '.': 'no check', n: 'not checked', o: 'ok', d: 'degraded', f: 'failed' };
+const CELL_TEXT: Record<string, string> = { '.': 'no data', n: 'not checked', o: 'ok', d: 'degraded', f: 'failed' };
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 /** Text and attribute values alike (every attribute below is quoted). */
@@ -44,17 +44,17 @@ h1{font-size:1.4em;margin:.2em 0}h2{font-size:1.1em;margin:1.2em 0 .4em}
 .sum{display:flex;flex-wrap:wrap;gap:8px;margin:8px 0}.sum b{display:block;font-size:1.6em}
 .sum div{background:#fff;border:1px solid var(--b);border-radius:6px;padding:6px 12px;min-width:90px}
 .sum .failed b,.failed .st{color:var(--f)}.sum .degraded b,.degraded .st{color:var(--d)}.sum .ok b,.ok .st{color:var(--o)}
-.sum .not-checked b,.sum .never b,.not-checked .st,.never .st{color:var(--n)}
+.sum .not-checked b,.sum .never b,.not-checked .st,.never .st{color:var(--n)}.st code,.st .t{color:#1c1c21}
 ul{list-style:none;padding:0;margin:0}
-li{background:#fff;border:1px solid var(--b);border-left:5px solid var(--o);border-radius:4px;margin:4px 0;padding:6px 10px;display:grid;grid-template-columns:minmax(0,2.2fr) minmax(0,1.6fr) 150px 170px 80px;gap:4px 12px;align-items:center}
+li{background:#fff;border:1px solid var(--b);border-left:5px solid var(--o);border-radius:4px;margin:4px 0;padding:6px 10px;display:grid;grid-template-columns:minmax(0,2.4fr) minmax(0,1.5fr) 110px 170px 90px;gap:4px 12px;align-items:center}
 li.failed{border-left-color:var(--f)}li.degraded{border-left-color:var(--d)}li.not-checked,li.never{border-left-color:var(--n)}
-.id{font-weight:600;overflow-wrap:anywhere}.a{color:#55555f;font-size:.9em;overflow-wrap:anywhere}
-.st{font-weight:600;font-size:.9em}.c{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em}
-.m,.x{grid-column:1/-1;overflow-wrap:anywhere;font-size:.92em}
-.x{white-space:pre-wrap;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85em;background:#f3f3f6;border-radius:4px;padding:6px;margin:0}
-.t{font-size:.9em}.stale{color:var(--f);font-weight:600}
+li p{margin:0;overflow-wrap:anywhere}li small{display:block;color:#55555f}
+.st{font-weight:600;font-size:.9em}.st code,.st .t{font-weight:400}code{font-size:.9em}
+li .m,li pre{grid-column:1/-1;overflow-wrap:anywhere;font-size:.92em}
+pre{white-space:pre-wrap;font-size:.85em;background:#f3f3f6;border-radius:4px;padding:6px;margin:0}
+time,.t{font-size:.9em}.stale{color:var(--f);font-weight:600}
 .s{display:flex;height:14px;border:1px solid var(--b);border-radius:3px;overflow:hidden}
-.s i{display:block;height:100%}.s i.o{background:var(--o)}.s i.d{background:#e0a100}.s i.f{background:var(--f)}.s i.n{background:#9a9aa6}.s i.e{background:#ececf0}
+.s i{height:100%}.s.o,.s .o{background:var(--o)}.s.d{background:#e0a100}.s.f{background:var(--f)}.s.n{background:#9a9aa6}.s.e{background:#ececf0}.s .d{background:#e0a100}.s .f{background:var(--f)}.s .n{background:#9a9aa6}.s .e{background:#ececf0}
 .k{font-size:.9em;text-align:right}.k.w{color:var(--f);font-weight:600}
 table{border-collapse:collapse;background:#fff;width:100%}td,th{border:1px solid var(--b);padding:4px 8px;text-align:left;font-size:.92em}
 #f{margin:8px 0}#f input{font:inherit;padding:6px;width:min(420px,100%)}
@@ -62,7 +62,7 @@ table{border-collapse:collapse;background:#fff;width:100%}td,th{border:1px solid
 `;
 
 /** The filter: hides rows that do not contain the typed text; the page is complete without it. */
-const SCRIPT = `const f=document.getElementById('f'),q=document.getElementById('q');f.hidden=false;q.addEventListener('input',()=>{const t=q.value.toLowerCase();for(const li of document.querySelectorAll('li[data-k]'))li.hidden=t!==''&&!li.dataset.k.includes(t)})`;
+const SCRIPT = `const f=document.getElementById('f'),q=document.getElementById('q');f.hidden=false;q.addEventListener('input',()=>{const t=q.value.toLowerCase();for(const li of document.querySelectorAll('li'))li.hidden=t!==''&&!li.textContent.toLowerCase().includes(t)})`;
 
 /** For the Content-Security-Policy header: only this script may run. */
 export const SCRIPT_HASH = `sha256-${createHash('sha256').update(SCRIPT).digest('base64')}`;
@@ -86,42 +86,46 @@ function strip(row: LatestRow | undefined, nowHour: number): string {
     if (last && last[0] === cell) last[1]++;
     else runs.push([cell, 1]);
   }
-  const label = runs.map(([cell, n]) => `${n} h ${CELL_TEXT[cell]}`).join(', ');
-  const html = runs.map(([cell, n]) => `<i class="${cell === '.' ? 'e' : cell}" style="flex:${n}"></i>`).join('');
-  return `<div class="s" role="img" aria-label="last 24 h, oldest first: ${label}" title="last 24 h, oldest first: ${label}" data-cells="${cells}">${html}</div>`;
+  const label = runs.map(([cell, n]) => `${n} ${CELL_TEXT[cell]}`).join(', ');
+  const cls = (cell: string) => (cell === '.' ? 'e' : cell);
+  // A day of one colour (most rows) needs no cells: the strip itself takes the colour.
+  if (runs.length === 1) return `<p class="s ${cls(runs[0]![0])}" role=img aria-label="24 h: ${label}">`;
+  return `<p class=s role=img aria-label="24 h: ${label}">${runs.map(([cell, n]) => `<i class=${cls(cell)} style=flex:${n}></i>`).join('')}`;
 }
 
 function secretCell(row: LatestRow | undefined, nowMs: number, warnDays: number): string {
   const days = row ? secretDaysLeft(row, nowMs) : undefined;
-  if (days === undefined) {
-    if (row?.warningCodes.includes('SECRET_NO_EXPIRY')) return '<div class="k w" title="the vault secret has no expiry date">no expiry</div>';
-    return `<div class="k" title="no expiry warning: more than ${warnDays} days, or not read from Key Vault">—</div>`;
-  }
-  const text = days < 0 ? `expired ${-days} d ago` : `secret ${days} d`;
-  return `<div class="k${days < warnDays ? ' w' : ''}" title="vault secret expires ${esc(row!.secretExpiresOn)}">${text}</div>`;
+  if (days === undefined) return row?.warningCodes.includes('SECRET_NO_EXPIRY') ? '<p class="k w">secret: no expiry' : '<p class=k>—';
+  return `<p class="k${days < warnDays ? ' w' : ''}">${days < 0 ? `secret expired ${-days} d ago` : `secret ${days} d`}`;
 }
 
-function item(mailbox: PageMailbox, row: LatestRow | undefined, shown: Shown, nowMs: number, options: Required<Omit<PageOptions, 'now' | 'title'>>): string {
-  const parts: string[] = [];
-  const key = `${mailbox.id} ${mailbox.address} ${mailbox.app} ${row?.code ?? ''} ${shown}`.toLowerCase();
-  parts.push(`<li class="${shown}" data-k="${esc(key)}"><div><div class="id">${esc(mailbox.id)}</div><div class="a">${esc(mailbox.address)} · app ${esc(mailbox.app)}</div></div>`);
-  let what = `<span class="st">${LABEL[shown]}</span>`;
-  if (row?.code && shown !== 'ok') what += ` <span class="c">${esc(row.code)}${row.phase ? ` (${esc(row.phase)})` : ''}</span>`;
-  else if (row?.warningCodes && shown === 'degraded') what += ` <span class="c">${esc(row.warningCodes.replace(/,/g, ', '))}</span>`;
-  if (row?.since && shown !== 'ok' && shown !== 'never') what += `<div class="t">since ${ago(Date.parse(row.since), nowMs)}</div>`;
-  parts.push(`<div>${what}</div>`);
+/**
+ * One mailbox. HTML lets `</p>` and `</li>` be omitted: at 1,000 rows that is a tenth of the
+ * page. A remedy identical to one already shown (an app-wide cause) links to it instead.
+ */
+function item(mailbox: PageMailbox, row: LatestRow | undefined, shown: Shown, nowMs: number, options: Required<Omit<PageOptions, 'now' | 'title'>>, remedies: Map<string, string>): string {
+  const anchor = `m-${encodeURIComponent(mailbox.id)}`;
+  const withRemedy = (shown === 'failed' || shown === 'degraded') && row?.remedy ? row.remedy : '';
+  const first = withRemedy && !remedies.has(withRemedy);
+  if (first) remedies.set(withRemedy, anchor);
+  const parts = [`<li class=${shown}${first ? ` id="${esc(anchor)}"` : ''}><p><b>${esc(mailbox.id)}</b> <small>${esc(mailbox.address)} · ${esc(mailbox.app)}</small>`];
+  let what = `<p class=st>${LABEL[shown]}`;
+  if (row?.code && shown !== 'ok') what += ` <code>${esc(row.code)}${row.phase ? ` (${esc(row.phase)})` : ''}</code>`;
+  else if (row?.warningCodes && shown === 'degraded') what += ` <code>${esc(row.warningCodes.replace(/,/g, ', '))}</code>`;
+  if (row?.since && shown !== 'ok' && shown !== 'never') what += ` <span class=t>since ${ago(Date.parse(row.since), nowMs)}</span>`;
+  parts.push(what);
   if (row?.checkedAt) {
     const at = Date.parse(row.checkedAt);
     const stale = nowMs - at > options.staleMinutes * 60_000;
-    parts.push(`<div class="t${stale ? ' stale' : ''}"><time datetime="${esc(row.checkedAt)}" title="${esc(row.checkedAt)}">${stale ? 'stale: ' : ''}checked ${ago(at, nowMs)}</time></div>`);
+    parts.push(`<p><time${stale ? ' class=stale' : ''} datetime="${esc(row.checkedAt.replace(/\.\d{3}Z$/, 'Z'))}">${stale ? 'stale: ' : ''}${ago(at, nowMs)}</time>`);
   } else {
-    parts.push('<div class="t">not checked yet</div>');
+    parts.push('<p class=t>not checked yet');
   }
-  parts.push(strip(row, hourOf(nowMs)));
-  parts.push(secretCell(row, nowMs, options.secretExpiryDays));
-  if (shown === 'not-checked' && row?.notCheckedReason) parts.push(`<div class="m">${esc(row.notCheckedReason)}</div>`);
-  if ((shown === 'failed' || shown === 'degraded' || shown === 'not-checked') && row?.message) parts.push(`<div class="m">${esc(row.message)}</div>`);
-  if ((shown === 'failed' || shown === 'degraded') && row?.remedy) parts.push(`<pre class="x">${esc(row.remedy)}</pre>`);
+  parts.push(strip(row, hourOf(nowMs)), secretCell(row, nowMs, options.secretExpiryDays));
+  if (shown === 'not-checked' && row?.notCheckedReason) parts.push(`<p class=m>${esc(row.notCheckedReason)}`);
+  if ((shown === 'failed' || shown === 'degraded' || shown === 'not-checked') && row?.message) parts.push(`<p class=m>${esc(row.message)}`);
+  if (first) parts.push(`<pre>${esc(withRemedy)}</pre>`);
+  else if (withRemedy) parts.push(`<p class=m>Fix: the same as for <a href="#${esc(remedies.get(withRemedy)!)}">${esc(decodeURIComponent(remedies.get(withRemedy)!.slice(2)))}</a>`);
   return parts.join('');
 }
 
@@ -157,13 +161,14 @@ export function renderStatusPage(mailboxes: PageMailbox[], storedRows: LatestRow
   // Mailboxes still in state but gone from the config: listed last, until the purge removes them.
   const former = storedRows.filter((row) => !configured.has(row.mailbox)).map((row) => ({ id: row.mailbox, address: row.address, app: row.app }));
   const groups = new Map<Shown, string[]>(ORDER.map((s) => [s, []]));
+  const remedies = new Map<string, string>();
   const ids = (list: PageMailbox[]) => [...list].sort((a, b) => a.id.localeCompare(b.id));
   let stale = 0;
   for (const mailbox of ids(mailboxes)) {
     const row = rows.get(mailbox.id);
     const shown: Shown = row ? row.status : 'never';
     if (row?.checkedAt && nowMs - Date.parse(row.checkedAt) > opts.staleMinutes * 60_000) stale++;
-    groups.get(shown)!.push(item(mailbox, row, shown, nowMs, opts));
+    groups.get(shown)!.push(item(mailbox, row, shown, nowMs, opts, remedies));
   }
   const title = esc(options.title ?? 'Mailbox health');
   const summary = ORDER.map((s) => `<div class="${s}"><b>${groups.get(s)!.length}</b>${LABEL[s]}</div>`).join('');
@@ -172,7 +177,7 @@ export function renderStatusPage(mailboxes: PageMailbox[], storedRows: LatestRow
     .join('');
   const formerHtml = former.length
     ? `<h2>No longer configured (${former.length})</h2><ul>${ids(former)
-        .map((m) => item(m, rows.get(m.id), rows.get(m.id)!.status, nowMs, opts))
+        .map((m) => item(m, rows.get(m.id), rows.get(m.id)!.status, nowMs, opts, remedies))
         .join('')}</ul>`
     : '';
   return [

@@ -1,0 +1,48 @@
+/**
+ * HTTP trigger: `GET /api/status`, the operators' status page (function key, like /api/check),
+ * rendered from the stored state (status-page.ts) without touching Microsoft 365. Sent with a
+ * Content-Security-Policy that lets only the page's own filter script run, and no referrer, so
+ * the function key in the URL never leaves with a click.
+ */
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { stateStoreFromSettings } from '../shared/report/state-sink';
+import { CONTENT_SECURITY_POLICY, esc, renderStatusPage } from '../shared/status/status-page';
+import { configFromSettings, planFromSettings } from './run-from-settings';
+
+const HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  'cache-control': 'no-store',
+  'content-security-policy': CONTENT_SECURITY_POLICY,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
+
+function errorPage(status: number, message: string): HttpResponseInit {
+  return { status, headers: HEADERS, body: `<!doctype html><html lang="en"><meta charset="utf-8"><title>Mailbox health: unavailable</title><h1>Mailbox health is unavailable</h1><p>${esc(message)}</p></html>` };
+}
+
+export function staleMinutes(env: NodeJS.ProcessEnv): number {
+  const value = Number(env.STATUS_STALE_MINUTES || 30);
+  return Number.isFinite(value) && value > 0 ? value : 30;
+}
+
+export async function statusHttp(_request: HttpRequest, context: InvocationContext, env: NodeJS.ProcessEnv = process.env): Promise<HttpResponseInit> {
+  let mailboxes: { id: string; address: string; app: string }[];
+  let secretExpiryDays: number;
+  try {
+    mailboxes = planFromSettings([], env).mailboxes.map((m) => ({ id: m.id, address: m.address, app: m.app.id }));
+    secretExpiryDays = configFromSettings(env).config.thresholds.secretExpiryDays;
+  } catch (error) {
+    context.error((error as Error).message);
+    return errorPage(500, `The configuration (app setting MAILBOX_HEALTH_CONFIG) is not valid: ${(error as Error).message}`);
+  }
+  try {
+    const rows = await stateStoreFromSettings(env).list();
+    return { status: 200, headers: HEADERS, body: renderStatusPage(mailboxes, rows, { secretExpiryDays, staleMinutes: staleMinutes(env) }) };
+  } catch (error) {
+    context.error(`status page: ${(error as Error).message}`);
+    return errorPage(500, `The stored state could not be read from Table Storage: ${(error as Error).message}`);
+  }
+}
+
+app.http('statusHttp', { route: 'status', methods: ['GET'], authLevel: 'function', handler: (request, context) => statusHttp(request, context) });
