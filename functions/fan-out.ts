@@ -16,7 +16,14 @@ import { configFromSettings } from './run-from-settings';
 /** True when the run was fanned out (nothing left to check inline). */
 export async function fanOutIfLarge(context: InvocationContext, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
   const settings = fanoutSettings(env);
-  const { config, text } = configFromSettings(env);
+  let loaded: ReturnType<typeof configFromSettings>;
+  try {
+    loaded = configFromSettings(env);
+  } catch {
+    // A bad config is the inline run's to report (an exception through the sinks), not ours.
+    return false;
+  }
+  const { config, text } = loaded;
   const plan = planRun(config);
   if (!shouldFanOut(plan.mailboxes.length, settings)) return false;
   const runId = randomUUID();

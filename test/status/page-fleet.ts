@@ -18,7 +18,7 @@ function context(m: PageMailbox, n: number): RemedyContext {
   return {
     mailboxId: m.id, address: m.address, host: 'outlook.office365.com', port: 993, folder: 'INBOX', appId: m.app,
     clientId: `3bf0cf36-0000-4000-8000-${String(n).padStart(12, '0')}`, tenantId: '5a6b7c8d-0000-4000-8000-00000000aaaa', appName: m.app,
-    imapResource: 'https://outlook.office365.com', authorityHost: 'https://login.microsoftonline.com',
+    imapResource: 'https://outlook.office365.com', exchangeResource: 'https://outlook.office365.com', authorityHost: 'https://login.microsoftonline.com',
     secret: { vaultUrl: 'https://contoso-kv.vault.azure.net', name: `${m.app}-imap-secret` }, objectId: '03ee3318-0000-4000-8000-000000000001',
   };
 }
