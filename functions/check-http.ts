@@ -38,7 +38,7 @@ export function minIntervalMs(env: NodeJS.ProcessEnv, warn: (message: string) =>
 
 function narrowed(report: RunReport, only: string[]): RunReport {
   if (only.length === 0) return report;
-  return buildReport(new Date(report.startedAt), report.durationMs, report.results.filter((r) => only.includes(r.mailbox)));
+  return buildReport(new Date(report.startedAt), report.durationMs, report.results.filter((r) => only.includes(r.mailbox)), report.warnings);
 }
 
 function failureResponse(status: number, failure: object): HttpResponseInit {

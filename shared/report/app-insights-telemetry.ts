@@ -157,7 +157,13 @@ export function runTelemetry(report: RunReport, plan: RunPlan, run: RunContext):
   const checked = report.results.filter((r) => r.failure?.code !== 'INTERNAL');
   const monitorRun: EventItem = {
     name: EVENTS.monitorRun,
-    properties: { ...runProperties(run), [PROPS.status]: report.status, [PROPS.location]: run.location },
+    properties: {
+      ...runProperties(run),
+      [PROPS.status]: report.status,
+      [PROPS.location]: run.location,
+      // The run's own warnings (about the monitor, e.g. GRAPH_PERMISSION_MISSING).
+      ...(report.warnings?.length ? { [PROPS.warnings]: report.warnings.map((w) => w.code).join(',') } : {}),
+    },
     measurements: {
       [MEASUREMENTS.total]: report.counts.total,
       [MEASUREMENTS.ok]: report.counts.ok,
