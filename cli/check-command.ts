@@ -4,7 +4,8 @@ import { planRun } from '../shared/run/plan';
 import { runChecks, type RunOptions } from '../shared/run/run-checks';
 import { loadConfig, reportConfigError } from './load-config';
 import { printReport, progressLine } from './output';
-import { reportMonitorError, reportRun } from './report-to-sinks';
+import type { Delivery } from '../shared/report/delivery';
+import { cliSinks, reportMonitorError, reportRun } from './report-to-sinks';
 
 export interface CheckOptions {
   config?: string;
@@ -19,16 +20,16 @@ export async function checkCommand(options: CheckOptions): Promise<number> {
   } catch (error) {
     if (error instanceof ConfigError) {
       const code = await reportConfigError(error, Boolean(options.json));
-      await reportMonitorError(error);
+      await reportMonitorError(cliSinks(), error);
       return code;
     }
     throw error;
   }
-  return runAndPrint(config, options, {}, true);
+  return runAndPrint(config, options, {}, cliSinks());
 }
 
-/** `report`: deliver the run to the sinks configured in the environment (not for the demo's tenant). */
-export async function runAndPrint(config: Config, options: CheckOptions, runOptions: RunOptions = {}, report = false): Promise<number> {
+/** `sinks`: where the run is delivered besides stdout (none for the demo's simulated tenant). */
+export async function runAndPrint(config: Config, options: CheckOptions, runOptions: RunOptions = {}, sinks?: Delivery): Promise<number> {
   let plan;
   try {
     plan = planRun(config, options.mailbox ?? []);
@@ -39,6 +40,6 @@ export async function runAndPrint(config: Config, options: CheckOptions, runOpti
   const progress = progressLine(plan.mailboxes.length);
   const run = await runChecks(plan, { ...runOptions, onResult: progress ? (_r, done) => progress(done) : undefined });
   const code = await printReport(run.report, { json: options.json });
-  if (report) await reportRun(run.report, plan);
+  if (sinks) await reportRun(sinks, run.report, plan);
   return code;
 }

@@ -4,16 +4,24 @@
  * loaded: the SDKs are required only by a configured sink.
  */
 import type { RunReport } from '../shared/contract/result';
-import { deliverMonitorError, deliverRun, type DeliveryOutcome } from '../shared/report/delivery';
+import { deliverMonitorError, deliverRun, type Delivery, type DeliveryOutcome } from '../shared/report/delivery';
 import { newRunContext } from '../shared/report/sink';
 import { sinksFromEnv } from '../shared/report/sinks-from-env';
 import type { RunPlan } from '../shared/run/plan';
 
-async function deliver(send: (delivery: ReturnType<typeof sinksFromEnv>) => Promise<DeliveryOutcome>): Promise<void> {
+/**
+ * The configured sinks, built (and their SDKs loaded) before the run, so that what follows the
+ * printed report is only delivery, bounded by the flush timeout.
+ */
+export function cliSinks(): Delivery {
   const delivery = sinksFromEnv(process.env);
   for (const problem of delivery.problems) process.stderr.write(`telemetry setting ignored: ${problem}\n`);
+  return delivery;
+}
+
+async function deliver(delivery: Delivery, send: () => Promise<DeliveryOutcome>): Promise<void> {
   if (delivery.sinks.length === 0) return;
-  const outcome = await send(delivery);
+  const outcome = await send();
   for (const error of outcome.errors) process.stderr.write(`telemetry: ${error}\n`);
   // An ingestion endpoint that never answers keeps a socket open long after the flush timeout:
   // the process ends anyway once nothing but such leftovers is pending (the timer is unref'd, so
@@ -21,10 +29,10 @@ async function deliver(send: (delivery: ReturnType<typeof sinksFromEnv>) => Prom
   setTimeout(() => process.exit(), 200).unref();
 }
 
-export function reportRun(report: RunReport, plan: RunPlan): Promise<void> {
-  return deliver((delivery) => deliverRun(delivery, report, plan, newRunContext('cli')));
+export function reportRun(delivery: Delivery, report: RunReport, plan: RunPlan): Promise<void> {
+  return deliver(delivery, () => deliverRun(delivery, report, plan, newRunContext('cli')));
 }
 
-export function reportMonitorError(error: Error): Promise<void> {
-  return deliver((delivery) => deliverMonitorError(delivery, error, newRunContext('cli')));
+export function reportMonitorError(delivery: Delivery, error: Error): Promise<void> {
+  return deliver(delivery, () => deliverMonitorError(delivery, error, newRunContext('cli')));
 }
