@@ -8,6 +8,7 @@ import { configJsonSchema } from '../shared/config/json-schema';
 import { writeComplete } from '../shared/report/json';
 import { checkCommand } from './check-command';
 import type { demoCommand as DemoCommand } from './demo-command';
+import { setupCommand } from './setup-command';
 import { validateCommand } from './validate-command';
 
 // The demo brings the simulated tenant (its CA and JWT libraries): loaded only when it runs.
@@ -31,7 +32,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--json', 'print the report as JSON')
     .action(async (options, command: Command) => {
       if (command.args.length > 0) {
-        process.stderr.write(`error: unknown command '${command.args[0]}' (commands: check, validate, demo, schema; see --help)\n`);
+        process.stderr.write(`error: unknown command '${command.args[0]}' (commands: check, validate, demo, setup, schema; see --help)\n`);
         return setExit(3);
       }
       const config = options.config ?? (process.env.MAILBOX_HEALTH_CONFIG ? undefined : existsSync('mailboxes.json') ? 'mailboxes.json' : null);
@@ -63,6 +64,18 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('run the check against a built-in simulated tenant with healthy and broken mailboxes')
     .option('--json', 'print the report as JSON')
     .action(async (options) => setExit(await demoCommand(options)));
+
+  program
+    .command('setup')
+    .description("print the portal steps and exact commands (Entra, Key Vault, Exchange Online) for this config's apps and mailboxes")
+    .requiredOption('-c, --config <file>', 'configuration JSON')
+    .option('--json', 'print the steps as JSON, for scripts')
+    .option('--shell <shell>', 'quote the az commands for posix (bash/zsh) or powershell')
+    .option('--secret-days <days>', 'lifetime of the new client secrets (default 180)')
+    .option('--mail-sender <address>', 'mailbox the e-mail notifications are sent from (adds a scoped Mail.Send grant)')
+    .option('--identity-client-id <guid>', "the monitor identity's client id (default: read from the azd environment)")
+    .option('--identity-principal-id <guid>', "the monitor identity's object id (default: read from the azd environment)")
+    .action(async (options) => setExit(await setupCommand(options)));
 
   program
     .command('schema')

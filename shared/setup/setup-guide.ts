@@ -1,0 +1,294 @@
+/**
+ * `mailbox-health setup`: from the config, the steps and exact commands that make each app and
+ * mailbox work the first time — Entra (IMAP.AccessAsApp, consent, a secret with an expiry, kept
+ * in Key Vault with the same expiry), Exchange Online (service principal with the *Enterprise
+ * application's* object id, FullAccess, IMAP on), and the monitor's own identity (Graph
+ * Application.Read.All, Mail.Send only for e-mail notifications, scoped to the sender).
+ * Each step names the pitfall it avoids (README, "Deploying": the pitfalls admins hit most).
+ */
+import type { AppConfig, Config, MailboxConfig } from '../config/schema';
+import {
+  cloudTools,
+  CONFIG_BASE64_ENV,
+  DEPLOYMENT_OUTPUTS,
+  EXCHANGE_ONLINE_APP_ID,
+  GRAPH_APP_ID,
+  GRAPH_APPLICATION_READ_ALL_ROLE_ID,
+  IMAP_ACCESS_AS_APP_ROLE_ID,
+} from './azure-ids';
+import { ref, render, renderAssign, renderUnset, v, type Part, type Shell } from './shell-command';
+import { opathString, powershellQuote } from './shell-quote';
+
+export interface SetupOptions {
+  /** Today; the secret's expiry is counted from it. */
+  now: Date;
+  /** Lifetime of a new client secret (Entra end date = Key Vault expiry). */
+  secretDays: number;
+  /** The config file's path, for the step that hands it to the deployment. */
+  configFile: string;
+  /** Mailbox the e-mail notifications are sent from; none = no Mail.Send at all. */
+  mailSender?: string;
+  /** The monitor identity's ids; default: read from the azd environment at paste time. */
+  identityClientId?: string;
+  identityPrincipalId?: string;
+}
+
+/** A command: Exchange Online cmdlets only exist in PowerShell; az commands come in both dialects. */
+export interface SetupCommand {
+  powershell: string;
+  posix?: string;
+}
+
+export interface SetupStep {
+  id: string;
+  title: string;
+  app?: string;
+  mailbox?: string;
+  /** The same step in the portal. */
+  portal?: string;
+  /** What goes wrong when this step is done the usual wrong way. */
+  pitfall?: string;
+  commands: SetupCommand[];
+}
+
+export interface SetupGuide {
+  cloud: string;
+  secretExpiresOn: string;
+  steps: SetupStep[];
+}
+
+type Line = { parts: Part[]; assign?: string } | { unset: string } | { raw: Record<Shell, string> };
+
+function renderLine(line: Line, shell: Shell): string {
+  if ('raw' in line) return line.raw[shell];
+  if ('unset' in line) return renderUnset(line.unset, shell);
+  return line.assign ? renderAssign(line.assign, line.parts, shell) : render(line.parts, shell);
+}
+
+/** An az command (or a sequence sharing variables) in both shells. */
+function az(...lines: Line[]): SetupCommand {
+  const one = (shell: Shell) => lines.map((line) => renderLine(line, shell)).join('\n');
+  return { posix: one('posix'), powershell: one('powershell') };
+}
+
+/** A PowerShell-only line (Exchange Online). */
+function ps(...parts: Part[]): SetupCommand {
+  return { powershell: render(parts, 'powershell') };
+}
+
+const isoDay = (date: Date) => date.toISOString().slice(0, 10);
+
+function vaultOf(app: AppConfig, config: Config): { url: string; name: string } | null {
+  if (!('keyVaultSecret' in app.credential)) return null;
+  const url = app.credential.keyVaultUrl ?? config.keyVaultUrl;
+  if (!url) return null;
+  return { url, name: new URL(url).hostname.split('.')[0] };
+}
+
+function signIn(config: Config, tenantId: string): SetupStep {
+  const tools = cloudTools(config.cloud);
+  const commands: SetupCommand[] = [];
+  if (tools.azCloud) commands.push(az({ parts: ['az', 'cloud', 'set', '--name', tools.azCloud] }));
+  commands.push(az({ parts: ['az', 'login', '--tenant', v(tenantId), '--allow-no-subscriptions'] }));
+  const environment = tools.exchangeEnvironment ? ['-ExchangeEnvironmentName', tools.exchangeEnvironment] : [];
+  // Connect-ExchangeOnline signs in interactively as an admin of this tenant (-Organization is for app-only sign-in).
+  commands.push(ps('Connect-ExchangeOnline', ...environment));
+  return {
+    id: 'sign-in',
+    title: `Sign in to tenant ${tenantId}: Azure CLI, and Exchange Online PowerShell (module ExchangeOnlineManagement)`,
+    pitfall:
+      typeof config.cloud === 'object'
+        ? 'The config names a custom cloud: set the Azure CLI to it (az cloud register/set) and connect Exchange Online PowerShell to its environment before running the commands below.'
+        : 'Use an account with Application Administrator (Entra) and Exchange Administrator roles; admin consent needs Privileged Role Administrator or Global Administrator.',
+    commands,
+  };
+}
+
+function appSteps(app: AppConfig, config: Config, options: SetupOptions, expiresOn: string): SetupStep[] {
+  const name = app.displayName ?? app.id;
+  const steps: SetupStep[] = [
+    {
+      id: 'app.enterprise-application',
+      app: app.id,
+      title: `${name}: make sure the app has an Enterprise application (service principal) in tenant ${app.tenantId}`,
+      portal: `Entra admin center > Enterprise applications > search for ${app.clientId}. If it is missing, the command creates it (an error "already exists" is fine).`,
+      commands: [az({ parts: ['az', 'ad', 'sp', 'create', '--id', v(app.clientId)] })],
+    },
+    {
+      id: 'app.imap-permission',
+      app: app.id,
+      title: `${name}: grant IMAP.AccessAsApp (Office 365 Exchange Online, application permission) and admin consent — nothing more`,
+      portal:
+        'App registrations > ' +
+        name +
+        ' > API permissions > Add a permission > APIs my organization uses > "Office 365 Exchange Online" > Application permissions > IMAP.AccessAsApp > Add permissions; then "Grant admin consent".',
+      pitfall:
+        "Microsoft Graph's IMAP.AccessAsUser.All is a delegated permission: its token is for Graph, not Exchange (TOKEN_WRONG_AUDIENCE, TOKEN_MISSING_ROLE). Remove full_access_as_app if present: it opens every mailbox in the tenant (EXCESS_PERMISSIONS).",
+      commands: [
+        az({ parts: ['az', 'ad', 'app', 'permission', 'add', '--id', v(app.clientId), '--api', EXCHANGE_ONLINE_APP_ID, '--api-permissions', `${IMAP_ACCESS_AS_APP_ROLE_ID}=Role`] }),
+        az({ parts: ['az', 'ad', 'app', 'permission', 'admin-consent', '--id', v(app.clientId)] }),
+      ],
+    },
+  ];
+
+  const vault = vaultOf(app, config);
+  if (vault && 'keyVaultSecret' in app.credential) {
+    const secretName = app.credential.keyVaultSecret;
+    steps.push({
+      id: 'app.client-secret',
+      app: app.id,
+      title: `${name}: a new client secret valid until ${expiresOn.slice(0, 10)}, stored as Key Vault secret "${secretName}" in ${vault.name} with the same expiry`,
+      portal: `App registrations > ${name} > Certificates & secrets > New client secret (expires ${expiresOn.slice(0, 10)}); copy its Value at once (it is shown only then). Key vaults > ${vault.name} > Secrets > Generate/Import: name ${secretName}, the Value, and the same expiration date.`,
+      pitfall:
+        'Store the secret\'s Value, not its "Secret ID" (a GUID): Entra then refuses it with AADSTS7000215 (TOKEN_INVALID_SECRET). Give the vault secret an expiry, or nothing can warn before it runs out (SECRET_NO_EXPIRY). Writing secrets to a vault with RBAC authorization needs Key Vault Secrets Officer, even for a subscription owner.',
+      commands: [
+        az(
+          { assign: 'secret', parts: ['az', 'ad', 'app', 'credential', 'reset', '--id', v(app.clientId), '--append', '--display-name', v(`mailbox-health ${isoDay(options.now)}`), '--end-date', v(expiresOn), '--query', 'password', '--output', 'tsv'] },
+          { parts: ['az', 'keyvault', 'secret', 'set', '--vault-name', v(vault.name), '--name', v(secretName), ref('secret', '--value='), '--expires', v(expiresOn), '--content-type', v(`client secret of ${app.clientId}`), '--output', 'none'] },
+          { unset: 'secret' },
+        ),
+      ],
+    });
+  } else if ('env' in app.credential) {
+    steps.push({
+      id: 'app.client-secret',
+      app: app.id,
+      title: `${name}: a new client secret valid until ${expiresOn.slice(0, 10)}, in the environment variable ${app.credential.env} of the machine that runs the check`,
+      pitfall: 'Put the secret\'s Value in the variable, not its "Secret ID", without a trailing newline.',
+      commands: [
+        (() => {
+          const reset = ['az', 'ad', 'app', 'credential', 'reset', '--id', v(app.clientId), '--append', '--end-date', v(expiresOn), '--query', 'password', '--output', 'tsv'];
+          const variable = app.credential.env;
+          return { posix: `export ${renderAssign(variable, reset, 'posix')}`, powershell: `$env:${variable} = ${render(reset, 'powershell')}` };
+        })(),
+      ],
+    });
+  }
+
+  steps.push({
+    id: 'app.exchange-service-principal',
+    app: app.id,
+    title: `${name}: register the app in Exchange Online with the Enterprise application's object id`,
+    portal: `Entra admin center > Enterprise applications > ${name} > Overview > Object ID. Not App registrations > Object ID: that is the application object, and Exchange then refuses every login (IMAP_AUTH_FAILED).`,
+    pitfall: 'The token\'s "oid" claim is the Enterprise application\'s object id; `mailbox-health check` shows it as token.objectId.',
+    commands: [
+      { powershell: renderAssign('servicePrincipalId', ['az', 'ad', 'sp', 'show', '--id', v(app.clientId), '--query', 'id', '--output', 'tsv'], 'powershell') },
+      ps('New-ServicePrincipal', '-AppId', v(app.clientId), '-ObjectId', ref('servicePrincipalId'), '-DisplayName', v(name)),
+      ps('Get-ServicePrincipal', '-Identity', ref('servicePrincipalId'), '|', 'Format-List'),
+    ],
+  });
+  return steps;
+}
+
+function mailboxStep(mailbox: MailboxConfig, app: AppConfig): SetupStep {
+  const address = mailbox.address;
+  return {
+    id: 'mailbox.access',
+    app: app.id,
+    mailbox: mailbox.id,
+    title: `${address}: IMAP on, FullAccess for ${app.displayName ?? app.id}, then verify`,
+    portal: `Exchange admin center > Recipients > Mailboxes > ${address} > Email apps: IMAP on. FullAccess for a service principal has no portal page: use the commands.`,
+    pitfall:
+      'IMAP off for the mailbox gives "User is authenticated but not connected" (IMAP_NOT_CONNECTED). A new FullAccess grant can take up to an hour to replicate: IMAP_AUTH_FAILED until then. Application access policies and RBAC for Applications do not apply to IMAP: FullAccess per mailbox is the scope.',
+    commands: [
+      ps('Set-CASMailbox', '-Identity', v(address), '-ImapEnabled', '$true'),
+      ps('Get-CASMailbox', '-Identity', v(address), '|', 'Format-List', 'ImapEnabled'),
+      ps('Add-MailboxPermission', '-Identity', v(address), '-User', ref('servicePrincipalId'), '-AccessRights', 'FullAccess'),
+      ps('Get-MailboxPermission', '-Identity', v(address), '-User', ref('servicePrincipalId')),
+      ps('Test-ServicePrincipalAuthorization', '-Identity', ref('servicePrincipalId'), '-Resource', v(address)),
+    ],
+  };
+}
+
+/** Deploy first: the vault the secrets go into and the monitor's identity come from infra/. */
+function deployStep(config: Config, options: SetupOptions): SetupStep {
+  const vaultName = config.keyVaultUrl ? new URL(config.keyVaultUrl).hostname.split('.')[0] : undefined;
+  const vaultLine: SetupCommand[] = vaultName ? [az({ parts: ['azd', 'env', 'set', DEPLOYMENT_OUTPUTS.keyVaultName, v(vaultName)] })] : [];
+  return {
+    id: 'deploy',
+    title: `Deploy the monitor with ${options.configFile} (Function App, identity, Key Vault${vaultName ? ` ${vaultName}` : ''}, Storage, Application Insights, alerts, workbook)`,
+    pitfall:
+      'The config travels base64-encoded, so no shell or JSON quoting can mangle it; it holds no secrets, only where they live. The vault is created with the name in the config\'s keyVaultUrl, and you (AZURE_PRINCIPAL_ID) get Key Vault Secrets Officer on it to store the secrets below.',
+    commands: [
+      az({ parts: ['azd', 'auth', 'login'] }),
+      ...vaultLine,
+      {
+        posix: `azd env set ${CONFIG_BASE64_ENV} "$(base64 < ${render([v(options.configFile)], 'posix')} | tr -d '\\n')"`,
+        powershell: `azd env set ${CONFIG_BASE64_ENV} ([Convert]::ToBase64String([IO.File]::ReadAllBytes((Resolve-Path -LiteralPath ${powershellQuote(options.configFile)}))))`,
+      },
+      az({ parts: ['azd', 'up'] }),
+    ],
+  };
+}
+
+/** The monitor's own identity (the user-assigned identity infra/ creates). */
+function monitorSteps(config: Config, options: SetupOptions): SetupStep[] {
+  const tools = cloudTools(config.cloud);
+  const idLine = (variable: string, given: string | undefined, output: string): Line =>
+    given ? { raw: { posix: `${variable}=${given}`, powershell: `$${variable} = ${powershellQuote(given)}` } } : { assign: variable, parts: ['azd', 'env', 'get-value', output] };
+  const principal = idLine('monitorPrincipalId', options.identityPrincipalId, DEPLOYMENT_OUTPUTS.identityPrincipalId);
+  const grantUri = `${tools.graphHost}/v1.0/servicePrincipals/`;
+  const steps: SetupStep[] = [
+    {
+      id: 'monitor.graph-application-read',
+      title: "The monitor's identity: Microsoft Graph Application.Read.All, to read each client secret's end date from Entra (CREDENTIAL_EXPIRING)",
+      portal: 'No portal page grants an app role to a managed identity: use the commands (Privileged Role Administrator or Global Administrator).',
+      pitfall:
+        "Without it the monitor still works and warns once per run that it cannot read the expiry from Entra. Graph answers for the identity's own tenant only: apps registered in other tenants keep their Key Vault expiry.",
+      commands: [
+        az(
+          principal,
+          { assign: 'graphServicePrincipalId', parts: ['az', 'ad', 'sp', 'show', '--id', GRAPH_APP_ID, '--query', 'id', '--output', 'tsv'] },
+          {
+            // PowerShell 5.1 strips the quotes of JSON passed to a native command: the body goes through a file there.
+            raw: {
+              posix: `az rest --method POST --uri "${grantUri}$graphServicePrincipalId/appRoleAssignedTo" --headers 'Content-Type=application/json' --body "{\\"principalId\\":\\"$monitorPrincipalId\\",\\"resourceId\\":\\"$graphServicePrincipalId\\",\\"appRoleId\\":\\"${GRAPH_APPLICATION_READ_ALL_ROLE_ID}\\"}"`,
+              powershell: [
+                '$grantBody = New-TemporaryFile',
+                `@{ principalId = $monitorPrincipalId; resourceId = $graphServicePrincipalId; appRoleId = '${GRAPH_APPLICATION_READ_ALL_ROLE_ID}' } | ConvertTo-Json -Compress | Set-Content -LiteralPath $grantBody -Encoding ascii`,
+                `az rest --method POST --uri "${grantUri}$graphServicePrincipalId/appRoleAssignedTo" --headers 'Content-Type=application/json' --body "@$grantBody"`,
+                'Remove-Item -LiteralPath $grantBody',
+              ].join('\n'),
+            },
+          },
+        ),
+      ],
+    },
+  ];
+  if (options.mailSender) {
+    const sender = options.mailSender;
+    const client = idLine('monitorClientId', options.identityClientId, DEPLOYMENT_OUTPUTS.identityClientId);
+    const scope = 'mailbox-health notification sender';
+    steps.push({
+      id: 'monitor.mail-send',
+      title: `The monitor's identity: send e-mail notifications from ${sender} only (RBAC for Applications: "Application Mail.Send" scoped to that mailbox)`,
+      pitfall:
+        'Do not also grant Graph Mail.Send in Entra: Entra grants add to Exchange role assignments, and that one lets the identity send as every mailbox in the tenant.',
+      commands: [
+        { powershell: [client, principal].map((line) => renderLine(line, 'powershell')).join('\n') },
+        ps('New-ServicePrincipal', '-AppId', ref('monitorClientId'), '-ObjectId', ref('monitorPrincipalId'), '-DisplayName', v('mailbox-health monitor')),
+        ps('New-ManagementScope', '-Name', v(scope), '-RecipientRestrictionFilter', v(`PrimarySmtpAddress -eq ${opathString(sender)}`)),
+        ps('New-ManagementRoleAssignment', '-App', ref('monitorClientId'), '-Role', v('Application Mail.Send'), '-CustomResourceScope', v(scope)),
+        ps('Test-ServicePrincipalAuthorization', '-Identity', ref('monitorClientId'), '-Resource', v(sender)),
+      ],
+    });
+  }
+  return steps;
+}
+
+export function setupGuide(config: Config, options: SetupOptions): SetupGuide {
+  const expires = new Date(Date.UTC(options.now.getUTCFullYear(), options.now.getUTCMonth(), options.now.getUTCDate() + options.secretDays));
+  const expiresOn = expires.toISOString().replace('.000Z', 'Z');
+  const steps: SetupStep[] = [deployStep(config, options)];
+  // One tenant at a time: az and Exchange Online PowerShell each act in the tenant signed in last.
+  const tenantIds = [...new Set(config.apps.map((app) => app.tenantId.toLowerCase()))];
+  for (const tenantId of tenantIds) {
+    steps.push(signIn(config, tenantId));
+    for (const app of config.apps.filter((a) => a.tenantId.toLowerCase() === tenantId)) {
+      steps.push(...appSteps(app, config, options, expiresOn));
+      for (const mailbox of config.mailboxes.filter((m) => m.app === app.id)) steps.push(mailboxStep(mailbox, app));
+    }
+  }
+  steps.push(...monitorSteps(config, options));
+  return { cloud: typeof config.cloud === 'string' ? config.cloud : 'custom', secretExpiresOn: expiresOn, steps };
+}

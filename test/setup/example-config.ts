@@ -1,0 +1,25 @@
+/** A config whose addresses and names are hard to quote: an apostrophe, a typographic one, `$` and a backtick; two tenants. */
+export const TENANT_A = '6f1c2a44-1c1e-4b8e-9d7e-2f1f6c1a9b01';
+export const TENANT_B = '0b5c9d10-aaaa-4bbb-8ccc-0123456789ab';
+export const CLIENT_A = '3bf0cf36-87bf-47a9-927b-0ef9df7cf146';
+export const CLIENT_B = '9d2e4f60-1234-4abc-9def-abcdefabcdef';
+export const APOSTROPHE = "o'brien@contoso.com";
+export const TYPOGRAPHIC = 'd\u2019arcy@contoso.com';
+export const DOLLAR = 'ops$HOME`whoami`@fabrikam.com';
+export const APP_NAME = "LogicalDOC O'Brien\u2019s import";
+export const SENDER = "o'neil@contoso.com";
+
+export const exampleConfig = {
+  keyVaultUrl: 'https://contoso-kv.vault.azure.net',
+  apps: [
+    { id: 'logicaldoc', displayName: APP_NAME, tenantId: TENANT_A, clientId: CLIENT_A, credential: { keyVaultSecret: 'logicaldoc-imap-secret' } },
+    { id: 'scanner', tenantId: TENANT_B, clientId: CLIENT_B, credential: { env: 'SCANNER_SECRET' } },
+  ],
+  mailboxes: [
+    { id: 'invoices', address: 'invoices@contoso.com', app: 'logicaldoc' },
+    { id: 'obrien', address: APOSTROPHE, app: 'logicaldoc' },
+    { id: 'darcy', address: TYPOGRAPHIC, app: 'logicaldoc' },
+    { id: 'ops', address: DOLLAR, app: 'scanner' },
+  ],
+};
+
