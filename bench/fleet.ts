@@ -6,7 +6,7 @@
  * so its CPU and peak RSS are its own. Ends with one summary line per back end.
  *
  *   npm run bench -- --mailboxes 1000 --apps 10 --delay-ms 25 [--backends simulator,dovecot]
- *                    [--lanes typical,floor,engine] [--engine-concurrency N] [--cpu-prof DIR] [--json FILE]
+ *                    [--lanes typical,floor,engine] [--engine-concurrency N] [--cpu-prof DIR] [--json FILE] [--no-module-load]
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fleetAddress, fleetAppOf, fleetApps, type Fleet } from './fleet-scenario';
 import type { LaneResult, LaneSpec } from './lane-spec';
+import { measureModuleLoad } from './module-load';
 import type { Backend, WorldEndpoints, WorldStats } from './world';
 
 type Lane = 'typical' | 'floor' | 'engine';
@@ -46,7 +47,9 @@ const { values: args } = parseArgs({
     'engine-concurrency': { type: 'string' },
     'cpu-prof': { type: 'string' },
     json: { type: 'string' },
+    'module-load': { type: 'boolean', default: true },
   },
+  allowNegative: true,
 });
 const fleet: Fleet = { mailboxes: Number(args.mailboxes), apps: Number(args.apps) };
 const delayMs = Number(args['delay-ms']);
@@ -202,6 +205,8 @@ async function main(): Promise<void> {
       await once(child, 'exit');
     }
   }
+  const startup = args['module-load'] ? measureModuleLoad(work) : [];
+  if (startup.length > 0) process.stdout.write(`\n${startup.join('\n')}\n`);
   process.stdout.write(`\nload average ${loadavg().map((l) => l.toFixed(2)).join(' ')} at end\n${summaries.join('\n')}\n`);
   if (args.json) writeFileSync(args.json, JSON.stringify({ fleet, delayMs, summaries, lanes: all }, (key, value) => (key === 'durations' || key === 'holdMs' ? undefined : value), 2));
 }

@@ -34,7 +34,7 @@ describe('config validation', () => {
     expect(config.cloud).toBe('public');
     expect(config.defaults).toEqual({ port: 993, folder: 'INBOX' });
     expect(config.thresholds.secretExpiryDays).toBe(30);
-    expect(config.concurrency).toBe(8);
+    expect(config.concurrency).toBe(64);
     const plan = planRun(config);
     expect(plan.mailboxes.map((m) => [m.id, m.host, m.port, m.folder])).toEqual([
       ['invoices', 'outlook.office365.com', 993, 'INBOX'],
