@@ -47,7 +47,7 @@ h1{font-size:1.4em;margin:.2em 0}h2{font-size:1.1em;margin:1.2em 0 .4em}
 .sum .not-checked b,.sum .never b,.not-checked .st,.never .st{color:var(--n)}.st code,.st .t{color:#1c1c21}
 ul{list-style:none;padding:0;margin:0}
 li{background:#fff;border:1px solid var(--b);border-left:5px solid var(--o);border-radius:4px;margin:4px 0;padding:6px 10px;display:grid;grid-template-columns:minmax(0,2.4fr) minmax(0,1.5fr) 110px 170px 90px;gap:4px 12px;align-items:center}
-li.failed{border-left-color:var(--f)}li.degraded{border-left-color:var(--d)}li.not-checked,li.never{border-left-color:var(--n)}
+li[hidden]{display:none}li.failed{border-left-color:var(--f)}li.degraded{border-left-color:var(--d)}li.not-checked,li.never{border-left-color:var(--n)}
 li p{margin:0;overflow-wrap:anywhere}li small{display:block;color:#55555f}
 .st{font-weight:600;font-size:.9em}.st code,.st .t{font-weight:400}code{font-size:.9em}
 li .m,li pre{grid-column:1/-1;overflow-wrap:anywhere;font-size:.92em}

@@ -12,6 +12,14 @@ import { latestRow, notCheckedRow, type LatestRow } from '../../shared/state/mai
 import type { PageMailbox } from '../../shared/status/status-page';
 
 const CODES: FailureCode[] = ['IMAP_AUTH_FAILED', 'IMAP_NOT_CONNECTED', 'TOKEN_SECRET_EXPIRED', 'IMAP_TIMEOUT', 'SECRET_ACCESS_DENIED', 'IMAP_FOLDER_NOT_FOUND'];
+const MESSAGES: Record<string, [string, (address: string) => string]> = {
+  IMAP_AUTH_FAILED: ['auth', (a) => `${a} at outlook.office365.com:993: XOAUTH2 login refused (AUTHENTICATE failed.)`],
+  IMAP_NOT_CONNECTED: ['folder', () => 'User is authenticated but not connected.'],
+  TOKEN_SECRET_EXPIRED: ['token', () => "AADSTS7000222: The provided client secret keys for app '3bf0cf36-…' are expired."],
+  IMAP_TIMEOUT: ['connect', () => 'no answer from outlook.office365.com:993 within 10000 ms'],
+  SECRET_ACCESS_DENIED: ['secret', () => 'Key Vault answered 403 Forbidden for secret app-imap-secret'],
+  IMAP_FOLDER_NOT_FOUND: ['folder', (a) => `${a} has no folder "Scans"`],
+};
 const run = (runId: string) => ({ runId, trigger: 'queue' as const, location: 'westeurope', host: 'fn-1', version: '0.1.0' });
 
 function context(m: PageMailbox, n: number): RemedyContext {
@@ -26,7 +34,8 @@ function context(m: PageMailbox, n: number): RemedyContext {
 function checkResult(m: PageMailbox, i: number, kind: 'ok' | 'failed' | 'degraded', at: Date): CheckResult {
   const c = context(m, i);
   const code = CODES[i % CODES.length]!;
-  const failure = kind === 'failed' ? { code, phase: 'auth' as const, kind: FAILURE_CODES[code], message: `${m.address} at outlook.office365.com:993: XOAUTH2 login refused (AUTHENTICATE failed.)`, remedy: failureRemedy(code, c) } : undefined;
+  const [phase, message] = MESSAGES[code]!;
+  const failure = kind === 'failed' ? { code, phase: phase as 'auth', kind: FAILURE_CODES[code], message: message(m.address), remedy: failureRemedy(code, c) } : undefined;
   const expiresOn = new Date(at.getTime() + 9 * 86_400_000).toISOString();
   const warnings = kind === 'degraded' ? [{ code: 'SECRET_EXPIRING' as const, message: `the vault secret expires on ${expiresOn.slice(0, 10)}, in 9 day(s)`, remedy: warningRemedy('SECRET_EXPIRING', c), expiresOn, daysLeft: 9 }] : [];
   return {
