@@ -80,7 +80,7 @@ export async function startEntra(options: EntraOptions): Promise<EntraServer> {
       const clientId = form.get('client_id') ?? '';
       stats.tokenRequests.set(clientId, (stats.tokenRequests.get(clientId) ?? 0) + 1);
       const answer = () => answerToken(res, decideToken(options.scenario(), tenant, form), correlationId, traceId);
-      const fault = options.faults?.take('entra');
+      const fault = options.faults?.take('entra', clientId);
       if (!fault) return answer();
       return applyWireFault(fault, req, res, answer, {
         secret: async () => form.get('client_secret') ?? '',

@@ -78,7 +78,7 @@ export function runExchangeSession(socket: TLSSocket, o: SessionOptions): void {
   socket.on('data', (chunk: Buffer) => reader.push(chunk));
   socket.on('error', () => socket.destroy()); // a client that hangs up or rejects our cert
 
-  function login(tag: string, payload: string): void {
+  function login(tag: string, payload: string, delayed = false): void {
     // XOAUTH2: base64("user=" user ^A "auth=Bearer " token ^A ^A)
     const fields = Buffer.from(payload, 'base64').toString('utf8').split('\x01');
     const user = fields.find((f) => f.startsWith('user='))?.slice(5) ?? '';
@@ -86,8 +86,9 @@ export function runExchangeSession(socket: TLSSocket, o: SessionOptions): void {
     const scenario = o.scenario();
     const target = scenario.exchange.mailboxes.find((m) => m.address.toLowerCase() === user.trim().toLowerCase());
     const loginFault = target?.loginFault;
-    if (loginFault && (loginFault.times === undefined || loginFault.times > 0)) {
+    if (loginFault && !delayed && (loginFault.times === undefined || loginFault.times > 0)) {
       if (loginFault.times !== undefined) loginFault.times--;
+      if (loginFault.kind === 'slow') return void setTimeout(() => login(tag, payload, true), loginFault.ms ?? 0);
       if (loginFault.kind === 'unavailable') return write(`${tag} NO [UNAVAILABLE] ${T.unavailable}`);
       if (loginFault.kind === 'throttle') return write(`${tag} NO ${T.throttled(o.throttleBackoffMs)}`);
       return write(`${tag} NO ${T.authFailed} (${payload})`);

@@ -88,7 +88,7 @@ export async function startKeyVault(options: KeyVaultOptions): Promise<KeyVaultS
     };
     // The SDK's first request carries no token and only fetches the challenge: faults hit the
     // authenticated read, where a proxy could echo the token back.
-    const fault = req.headers.authorization ? options.faults?.take('vault') : undefined;
+    const fault = req.headers.authorization ? options.faults?.take('vault', requestUrl(req).pathname.split('/').filter(Boolean)[1]) : undefined;
     if (!fault) return answer();
     applyWireFault(fault, req, res, answer, {
       secret: async () => /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '',

@@ -106,9 +106,9 @@ export interface SimMailbox {
   /**
    * A fault on this mailbox's AUTHENTICATE for the next `times` logins (every login when
    * omitted): Exchange's `NO [UNAVAILABLE]` or throttling reply, or a refusal that echoes the
-   * client's XOAUTH2 string back (as a logging proxy might).
+   * client's XOAUTH2 string back (as a logging proxy might), or a login answered `ms` late.
    */
-  loginFault?: { kind: 'unavailable' | 'throttle' | 'echo'; times?: number };
+  loginFault?: { kind: 'unavailable' | 'throttle' | 'echo' | 'slow'; times?: number; ms?: number };
 }
 
 export interface SimExchange {

@@ -22,6 +22,8 @@ export interface FaultStep {
   fault: WireFault;
   /** How many requests get it; every request from now on when omitted. */
   times?: number;
+  /** Only requests for this key (Entra: the client id; Key Vault: the secret name); all when omitted. */
+  match?: string;
 }
 
 export type WireDependency = 'entra' | 'vault' | 'identity';
@@ -45,11 +47,11 @@ export class WireFaults {
   }
 
   /** The fault for this request, consuming one use of the current step. */
-  take(dependency: WireDependency): WireFault | undefined {
+  take(dependency: WireDependency, key?: string): WireFault | undefined {
     this.served[dependency]++;
     const queue = this.queues.get(dependency);
     const step = queue?.[0];
-    if (!step) return undefined;
+    if (!step || (step.match !== undefined && step.match !== key)) return undefined;
     if (step.times !== undefined && --step.times <= 0) queue!.shift();
     this.faulted[dependency]++;
     return step.fault;

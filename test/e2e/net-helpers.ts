@@ -57,3 +57,38 @@ export const loopbackLookup: LookupFunction = (hostname, options, callback) => {
     (callback as (e: null, a: string, f: number) => void)(null, '127.0.0.1', 4);
   }
 };
+
+/** Accepts TCP connections and never sends a byte (no TLS handshake, no greeting). */
+export async function silentTcpServer(): Promise<{ port: number; stop: () => Promise<void> }> {
+  const sockets = new Set<import('node:net').Socket>();
+  const server = createNetServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+  });
+  const port = await listen(server);
+  return {
+    port,
+    stop: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Completes a trusted TLS handshake and then never answers (an HTTPS or IMAPS server that stalls after TLS). */
+export async function silentTlsServer(cert: { certPem: string; keyPem: string }): Promise<{ port: number; stop: () => Promise<void> }> {
+  const sockets = new Set<import('node:net').Socket>();
+  const server = createTlsServer({ cert: cert.certPem, key: cert.keyPem }, (socket) => socket.on('error', () => undefined));
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+  });
+  const port = await listen(server as unknown as Server);
+  return {
+    port,
+    stop: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
