@@ -2,40 +2,15 @@
  * local.settings.example.json names every app setting the code reads (found by scanning the
  * sources), holds only strings, as the Functions host requires, and its config is valid.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_SCHEDULE, timerSchedule } from '../../functions/check-timer';
 import { parseConfigText } from '../../shared/config/load';
+import { ROOT, settingsReadByCode as readSettings } from '../infra/settings-read-by-code';
 
-const root = join(__dirname, '..', '..');
-const example = JSON.parse(readFileSync(join(root, 'local.settings.example.json'), 'utf8')) as { IsEncrypted: boolean; Values: Record<string, unknown> };
-
-/** Environment variables the code reads that are not app settings of this project. */
-const NOT_APP_SETTINGS = new Set([
-  'NO_COLOR', 'TERM', // terminal conventions (CLI)
-  'REGION_NAME', // set by Azure Functions itself
-  'APPLICATION_INSIGHTS_NO_STATSBEAT', // the SDK's switch, set by the reporter
-  'AZURE_CLIENT_SECRET', 'MSI_SECRET', 'IDENTITY_HEADER', // identity variables named in the simulator/credential code
-]);
-
-function sources(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? sources(path) : path.endsWith('.ts') ? [path] : [];
-  });
-}
-
-function settingsReadByCode(): Set<string> {
-  const found = new Set<string>();
-  for (const file of ['shared', 'functions'].flatMap((d) => sources(join(root, d)))) {
-    const text = readFileSync(file, 'utf8');
-    for (const match of text.matchAll(/\benv(?:\.|\[')([A-Z][A-Z0-9_]{3,})|\(env, '([A-Z][A-Z0-9_]{3,})'|_SETTING = '([A-Z][A-Z0-9_]{3,})'/g)) {
-      found.add(match[1] ?? match[2] ?? match[3]!);
-    }
-  }
-  for (const name of NOT_APP_SETTINGS) found.delete(name);
-  return found;
-}
+const example = JSON.parse(readFileSync(join(ROOT, 'local.settings.example.json'), 'utf8')) as { IsEncrypted: boolean; Values: Record<string, unknown> };
+// The identity-based `AzureWebJobsStorage__*` settings are Azure's; locally the connection string serves.
+const settingsReadByCode = () => new Set([...readSettings().keys()].filter((name) => !name.includes('__')));
 
 describe('local.settings.example.json', () => {
   it('holds string values only, for every app setting the code reads', () => {
