@@ -27,6 +27,8 @@ export interface IngestionServer {
   /** Raw request bodies, decompressed (to search for leaked secrets). */
   bodies: string[];
   requests: number;
+  /** The Authorization header of each request ('' when absent): Entra ID ingestion sends a bearer token. */
+  authorizations: string[];
   mode: 'accept' | 'hang';
   stop(): Promise<void>;
 }
@@ -35,9 +37,10 @@ export const TEST_INSTRUMENTATION_KEY = '00000000-0000-4000-8000-0000000a1b1c';
 
 export async function startIngestionServer(ca: Ca, options: { mode?: 'accept' | 'hang' } = {}): Promise<IngestionServer> {
   const cert = issueServerCert(ca);
-  const state = { envelopes: [] as Envelope[], bodies: [] as string[], requests: 0, mode: options.mode ?? 'accept' };
+  const state = { envelopes: [] as Envelope[], bodies: [] as string[], authorizations: [] as string[], requests: 0, mode: options.mode ?? 'accept' };
   const server = createServer({ cert: cert.certPem, key: cert.keyPem }, (req, res) => {
     state.requests++;
+    state.authorizations.push(req.headers.authorization ?? '');
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -68,6 +71,9 @@ export async function startIngestionServer(ca: Ca, options: { mode?: 'accept' | 
     },
     get bodies() {
       return state.bodies;
+    },
+    get authorizations() {
+      return state.authorizations;
     },
     get requests() {
       return state.requests;

@@ -10,7 +10,7 @@ import { checkTimer } from '../../functions/check-timer';
 import * as probe from '../../shared/imap/probe';
 import { EVENTS, MEASUREMENTS, PROPS, testName } from '../../shared/report/telemetry-names';
 import { closedPort } from '../e2e/net-helpers';
-import { clientOf, TENANT } from '../e2e/catalogue';
+import { catalogueScenario, clientOf, TENANT } from '../e2e/catalogue';
 import { AVAILABILITY, EXCEPTION, SHARED_SECRET_MAILBOXES, eventsNamed, expectNoSecrets, ofType, reportingEnv, startTelemetryWorld, type TelemetryWorld } from './telemetry-fixture';
 
 let world: TelemetryWorld;
@@ -124,6 +124,28 @@ describe('an HTTP run in Application Insights', () => {
     expect(new Set(availability.map((a) => a.properties!.trigger))).toEqual(new Set(['http']));
     expect(eventsNamed(world.ingestion.envelopes, EVENTS.monitorRun)).toMatchObject([{ properties: { trigger: 'http' } }]);
     expect(eventsNamed(world.ingestion.envelopes, EVENTS.secretExpiring)).toHaveLength(1);
+  });
+});
+
+describe('Entra ID ingestion (APPLICATIONINSIGHTS_AUTHENTICATION_STRING), as infra/ deploys it', () => {
+  it("sends with a bearer token of the Function App's user-assigned identity for Azure Monitor; a wrong form is named", async () => {
+    const identity = catalogueScenario().monitorIdentity;
+    process.env.APPLICATIONINSIGHTS_AUTHENTICATION_STRING = `Authorization=AAD;ClientId=${identity.clientId}`;
+    // A new setting value builds a new sink: this one authenticates.
+    await checkTimer(timer, context().context);
+    expect(ofType(world.ingestion.envelopes, AVAILABILITY)).toHaveLength(all.length);
+    const bearer = world.ingestion.authorizations.at(-1)!;
+    expect(bearer).toMatch(/^Bearer eyJ/);
+    const claims = JSON.parse(Buffer.from(bearer.split('.')[1]!, 'base64url').toString('utf8')) as { aud: string; appid?: string; azp?: string };
+    expect(claims.aud).toMatch(/^https:\/\/monitor\.azure\.com\/?$/);
+    expect(world.tenant.identity.stats.resources).toContainEqual(expect.stringMatching(/^https:\/\/monitor\.azure\.com/));
+    // The token authorises ingestion; it is never inside the telemetry itself.
+    expectNoSecrets(world.ingestion.bodies.join('\n'));
+
+    process.env.APPLICATIONINSIGHTS_AUTHENTICATION_STRING = 'Authorization=Key';
+    const { context: ctx, logs } = context();
+    await checkTimer(timer, ctx);
+    expect(logs).toContainEqual(['warning', expect.stringContaining('APPLICATIONINSIGHTS_AUTHENTICATION_STRING: expected "Authorization=AAD"')]);
   });
 });
 
