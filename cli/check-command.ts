@@ -6,6 +6,7 @@ import { loadConfig, reportConfigError } from './load-config';
 import { printReport, progressLine } from './output';
 import type { Delivery } from '../shared/report/delivery';
 import { cliSinks, reportMonitorError, reportRun } from './report-to-sinks';
+import { withNotifier, withNotifierWarnings } from '../shared/notify/notifier-from-plan';
 
 export interface CheckOptions {
   config?: string;
@@ -37,9 +38,13 @@ export async function runAndPrint(config: Config, options: CheckOptions, runOpti
     process.stderr.write(`${(error as Error).message}\n`);
     return 3;
   }
+  const delivery = sinks && withNotifier(sinks, plan);
+  for (const problem of delivery?.problems.slice(sinks!.problems.length) ?? []) process.stderr.write(`telemetry setting ignored: ${problem}\n`);
   const progress = progressLine(plan.mailboxes.length);
   const run = await runChecks(plan, { ...runOptions, onResult: progress ? (_r, done) => progress(done) : undefined });
-  const code = await printReport(run.report, { json: options.json });
-  if (sinks) await reportRun(sinks, run.report, plan);
+  // A notification channel that failed last time is this run's warning.
+  const report = delivery ? await withNotifierWarnings(run.report, delivery) : run.report;
+  const code = await printReport(report, { json: options.json });
+  if (delivery) await reportRun(delivery, report, plan);
   return code;
 }

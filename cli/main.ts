@@ -9,10 +9,14 @@ import { writeComplete } from '../shared/report/json';
 import { checkCommand } from './check-command';
 import type { demoCommand as DemoCommand } from './demo-command';
 import { setupCommand } from './setup-command';
+import type { expiryCommand as ExpiryCommand } from './expiry-command';
 import { validateCommand } from './validate-command';
 
 // The demo brings the simulated tenant (its CA and JWT libraries): loaded only when it runs.
 const demoCommand: typeof DemoCommand = (options) => (require('./demo-command') as typeof import('./demo-command')).demoCommand(options);
+
+// The sweep brings the engine's SDKs: loaded only when it runs, like the check.
+const expiryCommand: typeof ExpiryCommand = (options) => (require('./expiry-command') as typeof import('./expiry-command')).expiryCommand(options);
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -32,7 +36,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--json', 'print the report as JSON')
     .action(async (options, command: Command) => {
       if (command.args.length > 0) {
-        process.stderr.write(`error: unknown command '${command.args[0]}' (commands: check, validate, demo, setup, schema; see --help)\n`);
+        process.stderr.write(`error: unknown command '${command.args[0]}' (commands: check, expiry, validate, demo, setup, schema; see --help)
+`);
         return setExit(3);
       }
       const config = options.config ?? (process.env.MAILBOX_HEALTH_CONFIG ? undefined : existsSync('mailboxes.json') ? 'mailboxes.json' : null);
@@ -51,6 +56,13 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--json', 'print the report as JSON (the DESIGN.md result contract)')
     .option('-m, --mailbox <id>', 'check only this mailbox id (repeatable)', collect)
     .action(async (options) => setExit(await checkCommand(options)));
+
+  program
+    .command('expiry')
+    .description("date every app credential (Key Vault and Entra's own end date) without logging into any mailbox")
+    .addOption(configOption)
+    .option('--json', 'print the sweep as JSON')
+    .action(async (options) => setExit(await expiryCommand(options)));
 
   program
     .command('validate')

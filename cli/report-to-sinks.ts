@@ -4,17 +4,20 @@
  * loaded: the SDKs are required only by a configured sink.
  */
 import type { RunReport } from '../shared/contract/result';
-import { deliverMonitorError, deliverRun, type Delivery, type DeliveryOutcome } from '../shared/report/delivery';
+import { deliverMonitorError, deliverRun, deliverSweep, type Delivery, type DeliveryOutcome } from '../shared/report/delivery';
+import { withNotifier } from '../shared/notify/notifier-from-plan';
+import type { ExpiryReport } from '../shared/run/expiry-sweep';
 import { newRunContext } from '../shared/report/sink';
 import { sinksFromEnv } from '../shared/report/sinks-from-env';
 import type { RunPlan } from '../shared/run/plan';
 
 /**
  * The configured sinks, built (and their SDKs loaded) before the run, so that what follows the
- * printed report is only delivery, bounded by the flush timeout.
+ * printed report is only delivery, bounded by the flush timeout. With a plan whose config has
+ * `notify`, the notifier too (its incidents need AzureWebJobsStorage).
  */
-export function cliSinks(): Delivery {
-  const delivery = sinksFromEnv(process.env);
+export function cliSinks(plan?: RunPlan): Delivery {
+  const delivery = plan ? withNotifier(sinksFromEnv(process.env), plan) : sinksFromEnv(process.env);
   for (const problem of delivery.problems) process.stderr.write(`telemetry setting ignored: ${problem}\n`);
   return delivery;
 }
@@ -31,6 +34,11 @@ async function deliver(delivery: Delivery, send: () => Promise<DeliveryOutcome>)
 
 export function reportRun(delivery: Delivery, report: RunReport, plan: RunPlan): Promise<void> {
   return deliver(delivery, () => deliverRun(delivery, report, plan, newRunContext('cli')));
+}
+
+/** The expiry sweep to the sinks that take credentials (SecretExpiring events, the notifier). */
+export function reportSweep(delivery: Delivery, report: ExpiryReport, plan: RunPlan): Promise<void> {
+  return deliver(delivery, () => deliverSweep(delivery, report, plan, newRunContext('sweep')));
 }
 
 export function reportMonitorError(delivery: Delivery, error: Error): Promise<void> {

@@ -7,11 +7,13 @@ import type { InvocationContext } from '@azure/functions';
 import { loadConfigFromSetting } from '../shared/config/load';
 import type { Config } from '../shared/config/schema';
 import type { RunReport } from '../shared/contract/result';
-import { deliverMonitorError, deliverRun, type Delivery, type DeliveryOutcome } from '../shared/report/delivery';
+import { deliverMonitorError, deliverRun, deliverSweep, type Delivery, type DeliveryOutcome } from '../shared/report/delivery';
 import { newRunContext, type Trigger } from '../shared/report/sink';
 import { warmSinksFromEnv } from '../shared/report/sinks-from-env';
 import { planRun, type RunPlan } from '../shared/run/plan';
 import { runChecks } from '../shared/run/run-checks';
+import { sweepExpiry, type ExpiryReport } from '../shared/run/expiry-sweep';
+import { withNotifier, withNotifierWarnings } from '../shared/notify/notifier-from-plan';
 
 let cached: { text: string; config: Config } | undefined;
 
@@ -47,7 +49,7 @@ export async function checkAndDeliver(
 ): Promise<{ report: RunReport; plan: RunPlan }> {
   const env = options.env ?? process.env;
   const run = newRunContext(trigger, env);
-  const delivery = warmSinksFromEnv(env);
+  let delivery = warmSinksFromEnv(env);
   let plan: RunPlan;
   try {
     plan = planFromSettings([], env);
@@ -55,9 +57,11 @@ export async function checkAndDeliver(
     logDelivery(context, delivery, await deliverMonitorError(delivery, error as Error, run));
     throw error;
   }
+  delivery = withNotifier(delivery, plan, env);
   let report: RunReport;
   try {
     ({ report } = await runChecks(plan, { env, warmSecretCache: true }));
+    report = await withNotifierWarnings(report, delivery);
   } catch (error) {
     // The engine classifies every mailbox's failure itself: only a monitor bug lands here.
     logDelivery(context, delivery, await deliverMonitorError(delivery, error as Error, run));
@@ -67,4 +71,25 @@ export async function checkAndDeliver(
   options.onReport?.(report);
   logDelivery(context, delivery, await deliverRun(delivery, report, plan, run));
   return { report, plan };
+}
+
+/**
+ * The expiry sweep from the app settings: every credential dated (Key Vault and Entra), no
+ * mailbox logged into, and the result delivered to the sinks that take credentials
+ * (SecretExpiring events, the notifier's credential incidents).
+ */
+export async function sweepAndDeliver(context: InvocationContext, env: NodeJS.ProcessEnv = process.env): Promise<ExpiryReport> {
+  const run = newRunContext('sweep', env);
+  let delivery = warmSinksFromEnv(env);
+  let plan: RunPlan;
+  try {
+    plan = planFromSettings([], env);
+  } catch (error) {
+    logDelivery(context, delivery, await deliverMonitorError(delivery, error as Error, run));
+    throw error;
+  }
+  delivery = withNotifier(delivery, plan, env);
+  const report = await sweepExpiry(plan, { env });
+  logDelivery(context, delivery, await deliverSweep(delivery, report, plan, run));
+  return report;
 }

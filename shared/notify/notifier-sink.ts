@@ -9,7 +9,8 @@ import type { RunPlan } from '../run/plan';
 import type { RunContext, Sink } from '../report/sink';
 import { deliver, type Channel, type DeliveryOutcome, type DeliveryPolicy } from './channels/channel';
 import { compose } from './compose';
-import { decide, observe, type Observation } from './incidents';
+import { credentialObservation, decide, observe, type Observation } from './incidents';
+import type { ExpiryReport } from '../run/expiry-sweep';
 import type { IncidentStore } from './incident-store';
 import type { Notification } from './notification';
 
@@ -41,7 +42,13 @@ export class NotifierSink implements Sink {
     await this.notify(observe(report.results, (this.options.now?.() ?? new Date()).getTime()), run);
   }
 
-  /** Also used by the expiry sweep with credential observations only. */
+  /** The sweep: one credential incident per app that could be dated. */
+  async credentials(report: ExpiryReport, _plan: RunPlan, run: RunContext): Promise<void> {
+    const now = (this.options.now?.() ?? new Date()).getTime();
+    await this.notify(report.credentials.filter((c) => !c.failure).map((c) => credentialObservation(c.app, c.warnings, now)), run);
+  }
+
+  /** The incidents of these observations: claimed, and sent where this instance won the claim. */
   notify(observations: Observation[], run: RunContext): Promise<NotifyOutcome> {
     const work = this.process(observations, run);
     this.pending.add(work);

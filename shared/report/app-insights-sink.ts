@@ -15,7 +15,8 @@ import { TelemetryClient } from 'applicationinsights';
 import type { TokenCredential } from '@azure/identity';
 import type { RunReport } from '../contract/result';
 import type { RunPlan } from '../run/plan';
-import { monitorException, runTelemetry } from './app-insights-telemetry';
+import { monitorException, runTelemetry, sweepEvents } from './app-insights-telemetry';
+import type { ExpiryReport } from '../run/expiry-sweep';
 import type { RunContext, Sink } from './sink';
 
 /**
@@ -67,6 +68,10 @@ export class AppInsightsSink implements Sink {
     for (const item of telemetry.availability) this.client.trackAvailability(item);
     for (const item of telemetry.exceptions) this.client.trackException(item);
     for (const item of telemetry.events) this.client.trackEvent(item);
+  }
+
+  async credentials(report: ExpiryReport, _plan: RunPlan, run: RunContext): Promise<void> {
+    for (const item of sweepEvents(report, run)) this.client.trackEvent(item);
   }
 
   async monitorError(error: Error, run: RunContext, properties?: Record<string, string>): Promise<void> {

@@ -10,6 +10,7 @@ import type { CheckResult, RunReport, Warning } from '../contract/result';
 import { describeLocation, type SecretLocation } from '../credentials/secret';
 import type { RunPlan } from '../run/plan';
 import type { RunContext } from './sink';
+import type { ExpiryReport } from '../run/expiry-sweep';
 import { EVENTS, EXPIRY_WARNINGS, MEASUREMENTS, PROPS, phaseMeasurement, testName } from './telemetry-names';
 
 type Properties = Record<string, string>;
@@ -137,6 +138,35 @@ function secretEvents(report: RunReport, plan: RunPlan, run: RunContext): EventI
     },
     measurements: typeof warning.daysLeft === 'number' ? { [MEASUREMENTS.daysLeft]: warning.daysLeft } : ({} as Measurements),
   }));
+}
+
+/**
+ * The expiry sweep: one SecretExpiring event per credential in its window (Entra's date when
+ * Graph was read, the vault's otherwise), with the mailboxes that stop when it expires.
+ */
+export function sweepEvents(report: ExpiryReport, run: RunContext): EventItem[] {
+  const events: EventItem[] = [];
+  for (const c of report.credentials) {
+    const warning = c.warnings.find((w) => w.code === 'CREDENTIAL_EXPIRING') ?? c.warnings.find((w) => (EXPIRY_WARNINGS as readonly string[]).includes(w.code));
+    if (!warning) continue;
+    const expiresOn = (warning.endDateTime ?? warning.expiresOn) as string | undefined;
+    events.push({
+      name: EVENTS.secretExpiring,
+      properties: {
+        ...runProperties(run),
+        [PROPS.code]: warning.code,
+        [PROPS.app]: c.app,
+        [PROPS.clientId]: c.clientId,
+        [PROPS.tenantId]: c.tenantId,
+        [PROPS.secretName]: c.secret,
+        ...(expiresOn ? { [PROPS.expiresOn]: expiresOn } : {}),
+        [PROPS.mailboxes]: clip(c.mailboxes.join(',')),
+        ...(warning.remedy ? { [PROPS.remedy]: clip(warning.remedy) } : {}),
+      },
+      measurements: typeof warning.daysLeft === 'number' ? { [MEASUREMENTS.daysLeft]: warning.daysLeft } : ({} as Measurements),
+    });
+  }
+  return events;
 }
 
 /** The monitor's own failure on one check, as an exception with the check's context. */

@@ -6,6 +6,7 @@
  */
 import type { RunReport } from '../contract/result';
 import type { RunPlan } from '../run/plan';
+import type { ExpiryReport } from '../run/expiry-sweep';
 import type { RunContext, Sink } from './sink';
 
 export interface Delivery {
@@ -60,6 +61,11 @@ async function toEverySink(delivery: Delivery, send: (sink: Sink) => Promise<voi
 /** A completed run (or one queue batch of it) to every sink, flushed within the timeout. */
 export function deliverRun(delivery: Delivery, report: RunReport, plan: RunPlan, run: RunContext): Promise<DeliveryOutcome> {
   return toEverySink(delivery, (sink) => sink.report(report, plan, run));
+}
+
+/** The expiry sweep to every sink that takes credentials, flushed within the timeout. */
+export function deliverSweep(delivery: Delivery, report: ExpiryReport, plan: RunPlan, run: RunContext): Promise<DeliveryOutcome> {
+  return toEverySink({ ...delivery, sinks: delivery.sinks.filter((s) => s.credentials) }, (sink) => sink.credentials!(report, plan, run));
 }
 
 /**

@@ -11,6 +11,7 @@ import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { RunReport } from '../contract/result';
 import type { RunPlan } from '../run/plan';
+import type { ExpiryReport } from '../run/expiry-sweep';
 
 export type Trigger = 'timer' | 'http' | 'cli' | 'queue' | 'sweep';
 
@@ -30,6 +31,8 @@ export interface Sink {
   report(report: RunReport, plan: RunPlan, run: RunContext): Promise<void>;
   /** The monitor itself broke before or outside any mailbox's check (bad config, a crash). */
   monitorError(error: Error, run: RunContext, properties?: Record<string, string>): Promise<void>;
+  /** The expiry sweep's credentials (no mailbox was checked); sinks with nothing to say omit it. */
+  credentials?(report: ExpiryReport, plan: RunPlan, run: RunContext): Promise<void>;
   /** Deliver what is buffered; settles within `timeoutMs` whatever the far end does (rejects when not delivered). */
   flush(timeoutMs: number): Promise<void>;
 }

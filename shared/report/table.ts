@@ -25,6 +25,8 @@ export function renderTable(report: RunReport, colour = false): string {
   });
   const details = report.results.filter((r) => r.status !== 'ok').map((r) => detail(r, paint));
   if (details.length > 0) out.push('', ...details);
+  // The monitor's own warnings (a missing Graph permission, a failing notification channel).
+  for (const w of report.warnings ?? []) out.push('', `${paint('degraded', 'monitor')}: ${paint('bold', w.code)}: ${w.message}`, ...(w.remedy ? [`  fix: ${w.remedy}`] : []));
   const { counts } = report;
   out.push('', `${counts.total} mailbox(es): ${counts.ok} ok, ${counts.degraded} degraded, ${counts.failed} failed in ${report.durationMs} ms`);
   return out.join('\n') + '\n';

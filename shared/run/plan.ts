@@ -32,6 +32,10 @@ export interface RunPlan {
   thresholds: Config['thresholds'];
   timeouts: Config['timeouts'];
   concurrency: number;
+  /** Change-only notifications; absent when the config has no `notify`. */
+  notify?: Config['notify'];
+  /** The top-level vault, for secrets the notifier reads (webhook URLs). */
+  keyVaultUrl?: string;
 }
 
 export function resolveCloud(cloud: Config['cloud']): CloudEndpoints {
@@ -80,6 +84,8 @@ export function planRun(config: Config, only: string[] = []): RunPlan {
     thresholds: config.thresholds,
     timeouts: config.timeouts,
     concurrency: config.concurrency,
+    ...(config.notify ? { notify: config.notify } : {}),
+    ...(config.keyVaultUrl ? { keyVaultUrl: config.keyVaultUrl } : {}),
     mailboxes: selected.map((mailbox) => ({
       id: mailbox.id,
       address: mailbox.address,

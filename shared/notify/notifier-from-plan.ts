@@ -1,0 +1,76 @@
+/**
+ * The notifier of a plan whose config has `notify`: incidents in the Storage account of
+ * `AzureWebJobsStorage` (the one the state sink uses), channel secrets read with the monitor's
+ * identity, e-mail through the cloud's Graph. One per warm instance, rebuilt when the config or
+ * the settings change. NOTIFY_REPEAT_HOURS (default 24) applies unless the config sets repeatHours.
+ */
+import type { Delivery } from '../report/delivery';
+import type { TokenCredential } from '@azure/identity';
+import { monitorCredential } from '../credentials/keyvault-secret';
+import { SecretReader } from '../credentials/secret-reader';
+import { GraphClient } from '../entra/graph-client';
+import type { RunPlan } from '../run/plan';
+import { STORAGE_CONNECTION, storageAccount } from '../storage/storage-account';
+import { channelsFromConfig } from './channels-from-config';
+import { IncidentStore } from './incident-store';
+import { channelWarnings, NotifierSink } from './notifier-sink';
+import type { RunReport, Warning } from '../contract/result';
+
+export const REPEAT_SETTING = 'NOTIFY_REPEAT_HOURS';
+export const DEFAULT_REPEAT_HOURS = 24;
+
+export function repeatHours(plan: RunPlan, env: NodeJS.ProcessEnv): number {
+  if (plan.notify?.repeatHours) return plan.notify.repeatHours;
+  const text = env[REPEAT_SETTING]?.trim();
+  if (!text) return DEFAULT_REPEAT_HOURS;
+  const hours = Number(text);
+  if (!Number.isFinite(hours) || hours <= 0 || hours > 24 * 365) throw new Error(`${REPEAT_SETTING}: "${text}" is not a number of hours above 0`);
+  return hours;
+}
+
+export function notifierFromPlan(plan: RunPlan, env: NodeJS.ProcessEnv, credential?: TokenCredential): NotifierSink {
+  const notify = plan.notify!;
+  const identity = monitorCredential({ authorityHost: plan.cloud.authorityHost, credential });
+  // Warm: webhook URLs are read once per few minutes, not once per run.
+  const secrets = new SecretReader({ authorityHost: plan.cloud.authorityHost, timeoutMs: plan.timeouts.secretMs, credential: identity }, env, true);
+  const graph = plan.cloud.graphUrl && plan.cloud.graphResource ? new GraphClient({ url: plan.cloud.graphUrl, resource: plan.cloud.graphResource, credential: identity, timeoutMs: notify.timeoutMs }) : undefined;
+  return new NotifierSink({
+    store: IncidentStore.fromAccount(storageAccount(env)),
+    channels: channelsFromConfig(notify, secrets, plan.keyVaultUrl, graph),
+    policy: { timeoutMs: notify.timeoutMs, retries: notify.retries, backoffMs: 500 },
+    repeatHours: repeatHours(plan, env),
+    thresholds: notify.expiryThresholdsDays,
+  });
+}
+
+let warm: { key: string; sink: NotifierSink } | undefined;
+
+/** The delivery with the plan's notifier added (a problem, not a throw, when it cannot be built). */
+export function withNotifier(delivery: Delivery, plan: RunPlan, env: NodeJS.ProcessEnv = process.env): Delivery {
+  if (!plan.notify) return delivery;
+  try {
+    const key = JSON.stringify([plan.notify, plan.cloud, plan.keyVaultUrl, env[STORAGE_CONNECTION], env[`${STORAGE_CONNECTION}__accountName`], env[`${STORAGE_CONNECTION}__tableServiceUri`], env[REPEAT_SETTING]]);
+    if (warm?.key !== key) warm = { key, sink: notifierFromPlan(plan, env) };
+    return { ...delivery, sinks: [...delivery.sinks, warm.sink] };
+  } catch (error) {
+    return { ...delivery, problems: [...delivery.problems, `notify: ${(error as Error).message}`] };
+  }
+}
+
+/**
+ * NOTIFY_CHANNEL_FAILED for this run's report: the channels whose last delivery (an earlier run's)
+ * failed. Read within a few seconds or skipped: it never holds up a run.
+ */
+export async function notifierRunWarnings(delivery: Delivery, timeoutMs = 3000): Promise<Warning[]> {
+  const sink = delivery.sinks.find((s): s is NotifierSink => s instanceof NotifierSink);
+  if (!sink) return [];
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<Warning[]>((resolve) => (timer = setTimeout(() => resolve([]), timeoutMs)));
+  return Promise.race([channelWarnings(sink.options.store).catch(() => []), late]).finally(() => clearTimeout(timer));
+}
+
+/** The report with those warnings added (a new object: the run's report is not changed in place). */
+export async function withNotifierWarnings(report: RunReport, delivery: Delivery): Promise<RunReport> {
+  const extra = await notifierRunWarnings(delivery);
+  return extra.length === 0 ? report : { ...report, warnings: [...(report.warnings ?? []), ...extra] };
+}
