@@ -5,16 +5,14 @@
  * the settings change. NOTIFY_REPEAT_HOURS (default 24) applies unless the config sets repeatHours.
  */
 import type { Delivery } from '../report/delivery';
-import type { TokenCredential } from '@azure/identity';
-import { monitorCredential } from '../credentials/keyvault-secret';
-import { SecretReader } from '../credentials/secret-reader';
-import { GraphClient } from '../entra/graph-client';
 import type { RunPlan } from '../run/plan';
-import { STORAGE_CONNECTION, storageAccount } from '../storage/storage-account';
-import { channelsFromConfig } from './channels-from-config';
-import { IncidentStore } from './incident-store';
-import { channelWarnings, NotifierSink } from './notifier-sink';
 import type { RunReport, Warning } from '../contract/result';
+import type { NotifierSink } from './notifier-sink';
+
+// The notifier's SDKs (Storage, Graph) load only for a config with `notify` (lazy, like the sinks).
+const build = () => require('./notifier-build') as typeof import('./notifier-build');
+/** The Storage connection the Functions host and the state sink use (storage-account.ts). */
+const STORAGE_CONNECTION = 'AzureWebJobsStorage';
 
 export const REPEAT_SETTING = 'NOTIFY_REPEAT_HOURS';
 export const DEFAULT_REPEAT_HOURS = 24;
@@ -28,21 +26,6 @@ export function repeatHours(plan: RunPlan, env: NodeJS.ProcessEnv): number {
   return hours;
 }
 
-export function notifierFromPlan(plan: RunPlan, env: NodeJS.ProcessEnv, credential?: TokenCredential): NotifierSink {
-  const notify = plan.notify!;
-  const identity = monitorCredential({ authorityHost: plan.cloud.authorityHost, credential });
-  // Warm: webhook URLs are read once per few minutes, not once per run.
-  const secrets = new SecretReader({ authorityHost: plan.cloud.authorityHost, timeoutMs: plan.timeouts.secretMs, credential: identity }, env, true);
-  const graph = plan.cloud.graphUrl && plan.cloud.graphResource ? new GraphClient({ url: plan.cloud.graphUrl, resource: plan.cloud.graphResource, credential: identity, timeoutMs: notify.timeoutMs }) : undefined;
-  return new NotifierSink({
-    store: IncidentStore.fromAccount(storageAccount(env)),
-    channels: channelsFromConfig(notify, secrets, plan.keyVaultUrl, graph),
-    policy: { timeoutMs: notify.timeoutMs, retries: notify.retries, backoffMs: 500 },
-    repeatHours: repeatHours(plan, env),
-    thresholds: notify.expiryThresholdsDays,
-  });
-}
-
 let warm: { key: string; sink: NotifierSink } | undefined;
 
 /** The delivery with the plan's notifier added (a problem, not a throw, when it cannot be built). */
@@ -50,7 +33,7 @@ export function withNotifier(delivery: Delivery, plan: RunPlan, env: NodeJS.Proc
   if (!plan.notify) return delivery;
   try {
     const key = JSON.stringify([plan.notify, plan.cloud, plan.keyVaultUrl, env[STORAGE_CONNECTION], env[`${STORAGE_CONNECTION}__accountName`], env[`${STORAGE_CONNECTION}__tableServiceUri`], env[REPEAT_SETTING]]);
-    if (warm?.key !== key) warm = { key, sink: notifierFromPlan(plan, env) };
+    if (warm?.key !== key) warm = { key, sink: build().notifierFromPlan(plan, env) };
     return { ...delivery, sinks: [...delivery.sinks, warm.sink] };
   } catch (error) {
     return { ...delivery, problems: [...delivery.problems, `notify: ${(error as Error).message}`] };
@@ -62,11 +45,11 @@ export function withNotifier(delivery: Delivery, plan: RunPlan, env: NodeJS.Proc
  * failed. Read within a few seconds or skipped: it never holds up a run.
  */
 export async function notifierRunWarnings(delivery: Delivery, timeoutMs = 3000): Promise<Warning[]> {
-  const sink = delivery.sinks.find((s): s is NotifierSink => s instanceof NotifierSink);
+  const sink = delivery.sinks.find((s): s is NotifierSink => s.name === 'notifier' && 'options' in s);
   if (!sink) return [];
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<Warning[]>((resolve) => (timer = setTimeout(() => resolve([]), timeoutMs)));
-  return Promise.race([channelWarnings(sink.options.store).catch(() => []), late]).finally(() => clearTimeout(timer));
+  return Promise.race([build().channelWarnings(sink.options.store).catch(() => []), late]).finally(() => clearTimeout(timer));
 }
 
 /** The report with those warnings added (a new object: the run's report is not changed in place). */
