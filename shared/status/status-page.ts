@@ -95,7 +95,8 @@ function strip(row: LatestRow | undefined, nowHour: number): string {
 
 function secretCell(row: LatestRow | undefined, nowMs: number, warnDays: number): string {
   const days = row ? secretDaysLeft(row, nowMs) : undefined;
-  if (days === undefined) return row?.warningCodes.includes('SECRET_NO_EXPIRY') ? '<p class="k w">secret: no expiry' : '<p class=k>—';
+  // Unknown (no warning: more than the threshold away): nothing, the Secrets table says so per app.
+  if (days === undefined) return row?.warningCodes.includes('SECRET_NO_EXPIRY') ? '<p class="k w">secret: no expiry' : '';
   return `<p class="k${days < warnDays ? ' w' : ''}">${days < 0 ? `secret expired ${-days} d ago` : `secret ${days} d`}`;
 }
 

@@ -22,7 +22,8 @@ const MESSAGES: Record<string, [string, (address: string) => string]> = {
 };
 const run = (runId: string) => ({ runId, trigger: 'queue' as const, location: 'westeurope', host: 'fn-1', version: '0.1.0' });
 
-function context(m: PageMailbox, n: number): RemedyContext {
+function context(m: PageMailbox): RemedyContext {
+  const n = Number(m.app.slice(3));
   return {
     mailboxId: m.id, address: m.address, host: 'outlook.office365.com', port: 993, folder: 'INBOX', appId: m.app,
     clientId: `3bf0cf36-0000-4000-8000-${String(n).padStart(12, '0')}`, tenantId: '5a6b7c8d-0000-4000-8000-00000000aaaa', appName: m.app,
@@ -32,7 +33,7 @@ function context(m: PageMailbox, n: number): RemedyContext {
 }
 
 function checkResult(m: PageMailbox, i: number, kind: 'ok' | 'failed' | 'degraded', at: Date): CheckResult {
-  const c = context(m, i);
+  const c = context(m);
   const code = CODES[i % CODES.length]!;
   const [phase, message] = MESSAGES[code]!;
   const failure = kind === 'failed' ? { code, phase: phase as 'auth', kind: FAILURE_CODES[code], message: message(m.address), remedy: failureRemedy(code, c) } : undefined;
