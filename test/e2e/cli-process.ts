@@ -9,6 +9,8 @@ export interface CliRun {
   stdout: string;
   stderr: string;
   ms: number;
+  /** From the first byte on stdout (the printed report) to the exit: what follows the output. */
+  afterOutputMs: number;
 }
 
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000): Promise<CliRun> {
@@ -17,13 +19,17 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 
     const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    let firstOutput = 0;
+    child.stdout.on('data', (chunk: Buffer) => {
+      firstOutput ||= Date.now();
+      out.push(chunk);
+    });
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), ms: Date.now() - started });
+      resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), ms: Date.now() - started, afterOutputMs: firstOutput ? Date.now() - firstOutput : 0 });
     });
   });
 }

@@ -4,13 +4,12 @@
  * simulated tenant, the real SDK sending to a local HTTPS ingestion endpoint. And the other side:
  * without the setting, and for `validate`, the SDK is never even loaded.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EVENTS, testName } from '../../shared/report/telemetry-names';
 import { closedPort } from '../e2e/net-helpers';
-import { BIN, runCli } from '../e2e/cli-process';
+import { runCli } from '../e2e/cli-process';
 import { AVAILABILITY, EXCEPTION, SHARED_SECRET_MAILBOXES, eventsNamed, expectNoSecrets, ofType, reportingEnv, startTelemetryWorld, type TelemetryWorld } from './telemetry-fixture';
 
 let world: TelemetryWorld;
@@ -66,9 +65,9 @@ describe('check with APPLICATIONINSIGHTS_CONNECTION_STRING', () => {
 
   it('an ingestion endpoint that never answers, or refuses, delays the end by at most the flush timeout', async () => {
     world.ingestion.mode = 'hang';
-    const hanging = await runTimed(['check', '--config', configFile, '--json'], { ...baseEnv(), ...reportingEnv(world.ingestion.connectionString, 1) });
+    const hanging = await runCli(['check', '--config', configFile, '--json'], { ...baseEnv(), ...reportingEnv(world.ingestion.connectionString, 1) });
     const refusing = `InstrumentationKey=00000000-0000-4000-8000-0000000a1b1c;IngestionEndpoint=https://127.0.0.1:${await closedPort()}/`;
-    const refused = await runTimed(['check', '--config', configFile, '--json'], { ...baseEnv(), ...reportingEnv(refusing, 1) });
+    const refused = await runCli(['check', '--config', configFile, '--json'], { ...baseEnv(), ...reportingEnv(refusing, 1) });
     for (const run of [hanging, refused]) {
       expect(run.code).toBe(2);
       expect(JSON.parse(run.stdout)).toMatchObject({ counts: { total: 8, failed: 1 } });
@@ -80,27 +79,6 @@ describe('check with APPLICATIONINSIGHTS_CONNECTION_STRING', () => {
     }
   });
 });
-
-/** Like runCli, plus the time from the first byte on stdout (the printed report) to the exit. */
-function runTimed(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string; afterOutputMs: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let firstOutput = 0;
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => {
-      firstOutput ||= performance.now();
-      out.push(chunk);
-    });
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), afterOutputMs: performance.now() - firstOutput });
-    });
-  });
-}
 
 describe('the SDK is loaded only to report', () => {
   it('validate and a check without the setting never load it', async () => {
