@@ -107,11 +107,20 @@ function secretKey(location: SecretLocation): string {
   return 'env' in location ? `env:${location.env}` : `${location.vaultUrl}|${location.name}|${location.version ?? ''}`;
 }
 
+/** The expiry warning an event is about: by EXPIRY_WARNINGS' order, so Entra's date wins. */
+function firstExpiryWarning(warnings: Warning[]): Warning | undefined {
+  for (const code of EXPIRY_WARNINGS) {
+    const found = warnings.find((w) => w.code === code);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 /** One event per credential: five mailboxes sharing an expiring secret are one thing to renew. */
 function secretEvents(report: RunReport, plan: RunPlan, run: RunContext): EventItem[] {
   const byCredential = new Map<string, { warning: Warning; location: SecretLocation; apps: Set<string>; clientIds: Set<string>; tenantIds: Set<string>; mailboxes: string[] }>();
   for (const result of report.results) {
-    const warning = result.warnings.find((w) => (EXPIRY_WARNINGS as readonly string[]).includes(w.code));
+    const warning = firstExpiryWarning(result.warnings);
     const app = plan.mailboxes.find((m) => m.id === result.mailbox)?.app;
     if (!warning || !app) continue;
     const key = secretKey(app.secret);
@@ -132,7 +141,7 @@ function secretEvents(report: RunReport, plan: RunPlan, run: RunContext): EventI
       [PROPS.tenantId]: [...tenantIds].join(','),
       [PROPS.secretName]: 'env' in location ? location.env : location.name,
       [PROPS.vault]: 'env' in location ? describeLocation(location) : location.vaultUrl,
-      ...(typeof warning.expiresOn === 'string' ? { [PROPS.expiresOn]: warning.expiresOn } : {}),
+      ...(typeof (warning.endDateTime ?? warning.expiresOn) === 'string' ? { [PROPS.expiresOn]: (warning.endDateTime ?? warning.expiresOn) as string } : {}),
       [PROPS.mailboxes]: clip(mailboxes.join(',')),
       ...(warning.remedy ? { [PROPS.remedy]: clip(warning.remedy) } : {}),
     },
@@ -147,7 +156,7 @@ function secretEvents(report: RunReport, plan: RunPlan, run: RunContext): EventI
 export function sweepEvents(report: ExpiryReport, run: RunContext): EventItem[] {
   const events: EventItem[] = [];
   for (const c of report.credentials) {
-    const warning = c.warnings.find((w) => w.code === 'CREDENTIAL_EXPIRING') ?? c.warnings.find((w) => (EXPIRY_WARNINGS as readonly string[]).includes(w.code));
+    const warning = firstExpiryWarning(c.warnings);
     if (!warning) continue;
     const expiresOn = (warning.endDateTime ?? warning.expiresOn) as string | undefined;
     events.push({

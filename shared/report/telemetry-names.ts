@@ -37,7 +37,7 @@ export const PROPS = {
   /** Comma-separated warning codes of a degraded (or failed) mailbox. */
   warnings: 'warnings',
   remedy: 'remedy',
-  /** SecretExpiring: the warning code (SECRET_EXPIRING or SECRET_EXPIRED_IN_VAULT). */
+  /** SecretExpiring: the warning code (CREDENTIAL_EXPIRING, SECRET_EXPIRING or SECRET_EXPIRED_IN_VAULT). */
   secretName: 'secretName',
   vault: 'vault',
   expiresOn: 'expiresOn',
@@ -64,8 +64,11 @@ export const MEASUREMENTS = {
   durationMs: 'durationMs',
 } as const;
 
-/** Warning codes that raise a SecretExpiring event. */
-export const EXPIRY_WARNINGS = ['SECRET_EXPIRING', 'SECRET_EXPIRED_IN_VAULT'] as const;
+/**
+ * Warning codes that raise a SecretExpiring event. CREDENTIAL_EXPIRING (Entra's own end date, read
+ * from Microsoft Graph) is preferred over the vault's copy when a result has both.
+ */
+export const EXPIRY_WARNINGS = ['CREDENTIAL_EXPIRING', 'SECRET_EXPIRING', 'SECRET_EXPIRED_IN_VAULT'] as const;
 
 /** Failure codes that mean the monitor broke: an exception, never an availability result. */
 export const MONITOR_FAILURE_CODES = ['INTERNAL', 'CONFIG_INVALID'] as const;
