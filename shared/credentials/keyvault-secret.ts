@@ -8,6 +8,7 @@ import type * as Identity from '@azure/identity';
 import type { GetTokenOptions, TokenCredential } from '@azure/identity';
 import type * as KeyVaultSecrets from '@azure/keyvault-secrets';
 import type { KeyVaultSecret } from '@azure/keyvault-secrets';
+import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { isKeyVaultDomain, vaultResourceOf } from '../config/clouds';
 import { CheckFailure } from '../diagnosis/check-failure';
 import { classifyKeyVaultError } from '../diagnosis/classify-keyvault';
@@ -65,6 +66,39 @@ export function pinnedToVault(inner: TokenCredential, vaultResource: string): To
   };
 }
 
+/**
+ * What a vault (or whatever answers at its URL: a captive proxy, a hostile host) sent instead of a
+ * secret: HTML, a JSON bomb, an object without `value` and `id`. Checked on the wire, before the
+ * SDK parses it (its parser would throw a TypeError deep inside, reported as a monitor bug).
+ */
+export class VaultAnswerInvalid extends Error {
+  override readonly name = 'VaultAnswerInvalid';
+}
+
+/** A secret bundle is a few KB; the SDK has already buffered the body, this only refuses to parse more. */
+const MAX_SECRET_BODY_CHARS = 1024 * 1024;
+
+const checkSecretAnswer: PipelinePolicy = {
+  name: 'mailboxHealthCheckSecretAnswer',
+  async sendRequest(request, next) {
+    const response = await next(request);
+    if (response.status !== 200 || request.method !== 'GET') return response;
+    const text = response.bodyAsText ?? '';
+    if (text.length > MAX_SECRET_BODY_CHARS) throw new VaultAnswerInvalid(`answered ${Math.round(text.length / 1024)} KB, not a secret (a secret is a few KB)`);
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new VaultAnswerInvalid(`answered something that is not JSON (${JSON.stringify(text.slice(0, 60))}…): a proxy or another server at the vault's URL?`);
+    }
+    const bundle = body as { value?: unknown; id?: unknown };
+    if (typeof body !== 'object' || body === null || Array.isArray(body) || typeof bundle.value !== 'string' || typeof bundle.id !== 'string') {
+      throw new VaultAnswerInvalid('answered JSON that is not a Key Vault secret (no string value and id)');
+    }
+    return response;
+  },
+};
+
 /** Key Vault's "try again": 429 and the gateway statuses; and socket failures short of a refusal. */
 function transientVaultError(error: unknown): Transient | undefined {
   const e = error as { statusCode?: number; response?: { headers?: { get?: (name: string) => string | undefined } } };
@@ -86,6 +120,8 @@ export async function readKeyVaultSecret(vaultUrl: string, name: string, version
     // The scope is then pinned above instead.
     disableChallengeResourceVerification: relaxed,
     retryOptions: { maxRetries: 0 },
+    // Next to the wire, before the SDK's own deserialization sees the answer.
+    additionalPolicies: [{ policy: checkSecretAnswer, position: 'perRetry' }],
   });
   const deadlineAt = performance.now() + access.timeoutMs;
   let secret: KeyVaultSecret;

@@ -49,6 +49,9 @@ export function classifyImapError(thrown: unknown, session: ImapSession, phase: 
   if (error.authenticationFailed || error.serverResponseCode === 'AUTHENTICATIONFAILED') {
     return fail('IMAP_AUTH_FAILED', 'auth', `${where}: XOAUTH2 login refused (${error.responseText ?? 'AUTHENTICATE failed.'})`);
   }
+  if (/Unsupported authentication mechanism/i.test(error.message ?? '')) {
+    return fail('IMAP_PROTOCOL', 'auth', `${where}: the server does not offer XOAUTH2 (its capabilities: ${session.lastServerLine ?? 'unreadable'}); not Exchange Online IMAP?`);
+  }
   if (code === 'NotFound') return fail('IMAP_FOLDER_NOT_FOUND', 'folder', `${where}: ${error.message ?? 'folder not found'}`);
   if (code && DNS_CODES.has(code)) return fail('IMAP_DNS', 'connect', `${where}: host not found (${code})`);
   if (code && isTlsCode(code)) return fail('IMAP_TLS', 'connect', `${where}: TLS failed (${code}: ${error.message ?? ''})`);

@@ -20,6 +20,9 @@ export function classifyKeyVaultError(thrown: unknown, where: string): CheckFail
   if (error.name === 'VaultScopeRefused') {
     return new CheckFailure('SECRET_ACCESS_DENIED', 'secret', `${where}: ${first}`, { errorCode: error.name }, { cause: thrown });
   }
+  if (error.name === 'VaultAnswerInvalid' || error.code === 'PARSE_ERROR') {
+    return new CheckFailure('SECRET_SOURCE_UNREACHABLE', 'secret', `the vault holding ${where} ${error.name === 'VaultAnswerInvalid' ? first : 'answered something that is not JSON'}`, { errorCode: error.name }, { cause: thrown });
+  }
   if (error.statusCode === 429) {
     return new CheckFailure('SECRET_THROTTLED', 'secret', `the vault holding ${where} is throttling reads (HTTP 429)`, { errorCode: 'HTTP_429' }, { cause: thrown });
   }

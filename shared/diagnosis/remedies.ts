@@ -69,7 +69,7 @@ export function failureRemedy(code: FailureCode, c: RemedyContext): string {
     case 'SECRET_DISABLED':
       return `az keyvault secret set-attributes --vault-name ${vault} --name ${'vaultUrl' in c.secret ? c.secret.name : ''} --enabled true (or store a new version: ${storeNewSecret(c)})`;
     case 'SECRET_SOURCE_UNREACHABLE':
-      return `The vault did not answer. Check the URL (az keyvault show --name ${vault} --query properties.vaultUri -o tsv), its firewall (az keyvault network-rule list --name ${vault}) and DNS/private endpoint from the Function App's network.`;
+      return `The vault did not answer as Key Vault (or something else answered at its URL). Check the URL (az keyvault show --name ${vault} --query properties.vaultUri -o tsv), its firewall (az keyvault network-rule list --name ${vault}) and DNS/private endpoint from the Function App's network.`;
     case 'TOKEN_INVALID_SECRET':
       return `Entra rejected the client secret of app ${c.clientId} (AADSTS7000215) — often the secret's ID was stored instead of its Value. ${newSecret(c)}`;
     case 'TOKEN_SECRET_EXPIRED':

@@ -8,12 +8,16 @@ import { IMAP_ROLE } from '../contract/codes';
 import { EXCHANGE_APP_ID, isExchangeAudience } from '../config/clouds';
 import type { TokenFacts } from '../contract/result';
 
+/** A real Entra token is about 2.5 KB; a payload far beyond is not one, and is not parsed. */
+const MAX_PAYLOAD_CHARS = 64 * 1024;
+
 export function decodeClaims(accessToken: string): Record<string, unknown> {
   const payload = accessToken.split('.')[1];
-  if (!payload) throw new CheckFailure('TOKEN_REQUEST_FAILED', 'token', 'the access token is not a JWT');
+  if (!payload || !/^[\w-]+$/.test(payload)) throw new CheckFailure('TOKEN_REQUEST_FAILED', 'token', 'the access token is not a JWT');
+  if (payload.length > MAX_PAYLOAD_CHARS) throw new CheckFailure('TOKEN_REQUEST_FAILED', 'token', `the access token payload is not readable JSON (${payload.length} characters, far beyond a real token)`);
   try {
     const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-    if (typeof claims !== 'object' || claims === null) throw new Error('not an object');
+    if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) throw new Error('not an object');
     return claims as Record<string, unknown>;
   } catch {
     throw new CheckFailure('TOKEN_REQUEST_FAILED', 'token', 'the access token payload is not readable JSON');
