@@ -1,5 +1,5 @@
 /**
- * There is no local Functions host (FACTS.md), so this driver does what the host's queue listener
+ * There is no local Functions host (docs/SDK-FACTS.md), so this driver does what the host's queue listener
  * does, with the settings of host.json's `extensions.queues`: receive up to `batchSize` messages
  * under a lease, decode base64 and hand the handler the JSON object (or the string), with
  * `triggerMetadata.dequeueCount`; on success delete the message; on a throw either release it
