@@ -6,6 +6,12 @@
  */
 import type { Phase } from '../contract/codes';
 
+/**
+ * The Application Insights tables the records land in (the resource's names; a Log Analytics
+ * workspace query calls them AppAvailabilityResults, AppEvents, AppExceptions).
+ */
+export const TABLES = { availability: 'availabilityResults', events: 'customEvents', exceptions: 'exceptions' } as const;
+
 /** Availability test name of one mailbox: `mailbox:<id>` (one custom availability test each). */
 export const TEST_NAME_PREFIX = 'mailbox:';
 export const testName = (mailboxId: string): string => `${TEST_NAME_PREFIX}${mailboxId}`;
