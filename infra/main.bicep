@@ -36,6 +36,12 @@ param alertWebhookUrl string = ''
 @description('NCRONTAB schedule of the check timer (six fields, UTC).')
 param checkSchedule string = '0 */5 * * * *'
 
+@description('NCRONTAB schedule of the daily credential-expiry sweep (UTC).')
+param expirySchedule string = '0 0 7 * * *'
+
+@description('Hours after which a still-open incident is notified again (unless the config sets notifications.repeatHours).')
+param notifyRepeatHours string = '24'
+
 @description('Minutes without a MonitorRun event before the heartbeat alert fires (the monitor itself stopped). Keep it above the schedule interval plus a run: 15 suits the 5-minute default.')
 @allowed(['10', '15', '30', '45', '60'])
 param heartbeatMinutes string = '15'
@@ -146,6 +152,8 @@ module functionApp 'app/function-app.bicep' = {
     applicationInsightsConnectionString: monitoring.outputs.connectionString
     mailboxConfig: base64ToString(mailboxConfigBase64)
     checkSchedule: checkSchedule
+    expirySchedule: expirySchedule
+    notifyRepeatHours: notifyRepeatHours
     fanoutThreshold: fanoutThreshold
     fanoutBatchSize: fanoutBatchSize
     historyDays: historyDays

@@ -11,6 +11,8 @@ param deploymentContainerName string
 param applicationInsightsConnectionString string
 param mailboxConfig string
 param checkSchedule string
+param expirySchedule string
+param notifyRepeatHours string
 param fanoutThreshold string
 param fanoutBatchSize string
 param historyDays string
@@ -53,6 +55,9 @@ var appSettings = {
   TELEMETRY_OFFLINE_STORAGE: 'on'
   MAILBOX_HEALTH_CONFIG: mailboxConfig
   CHECK_SCHEDULE: checkSchedule
+  // The daily credential-expiry sweep (Key Vault and Entra), without logging into mailboxes.
+  EXPIRY_SCHEDULE: expirySchedule
+  NOTIFY_REPEAT_HOURS: notifyRepeatHours
   HTTP_MIN_INTERVAL_SECONDS: httpMinIntervalSeconds
   MAILBOX_STATE: 'on'
   STATUS_STALE_MINUTES: '30'
