@@ -84,7 +84,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--json', 'print the steps as JSON, for scripts')
     .option('--shell <shell>', 'quote the az commands for posix (bash/zsh) or powershell')
     .option('--secret-days <days>', 'lifetime of the new client secrets (default 180)')
-    .option('--mail-sender <address>', 'mailbox the e-mail notifications are sent from (adds a scoped Mail.Send grant)')
+    .option('--mail-sender <address>', 'a mailbox e-mail notifications are sent from, besides the config\'s e-mail channels (a scoped Mail.Send grant)')
     .option('--identity-client-id <guid>', "the monitor identity's client id (default: read from the azd environment)")
     .option('--identity-principal-id <guid>', "the monitor identity's object id (default: read from the azd environment)")
     .action(async (options) => setExit(await setupCommand(options)));

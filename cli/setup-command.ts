@@ -61,7 +61,7 @@ export async function setupCommand(options: SetupCommandOptions): Promise<number
   const header =
     `Setup for ${options.config}: ${config.apps.length} app(s), ${config.mailboxes.length} mailbox(es), cloud ${guide.cloud}. ` +
     `az commands are for ${shell === 'posix' ? 'bash/zsh (--shell powershell for PowerShell)' : 'PowerShell (--shell posix for bash/zsh)'}; Exchange Online commands are PowerShell.` +
-    (options.mailSender ? '' : ' No --mail-sender: no Mail.Send grant (e-mail notifications off).');
+    (guide.steps.some((s) => s.id === 'monitor.mail-send') ? '' : ' No e-mail channel in the config and no --mail-sender: no Mail.Send grant.');
   await writeComplete(process.stdout, options.json ? renderSetupJson(guide) : renderSetupText(guide, shell, header));
   return 0;
 }

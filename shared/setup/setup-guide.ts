@@ -26,7 +26,7 @@ export interface SetupOptions {
   secretDays: number;
   /** The config file's path, for the step that hands it to the deployment. */
   configFile: string;
-  /** Mailbox the e-mail notifications are sent from; none = no Mail.Send at all. */
+  /** A sender besides the config's e-mail channels' `from`; none of either = no Mail.Send at all. */
   mailSender?: string;
   /** The monitor identity's ids; default: read from the azd environment at paste time. */
   identityClientId?: string;
@@ -255,8 +255,11 @@ function monitorSteps(config: Config, options: SetupOptions): SetupStep[] {
       ],
     },
   ];
-  if (options.mailSender) {
-    const sender = options.mailSender;
+  // E-mail channels of the config send from their `from` mailbox; --mail-sender adds one.
+  const senders = [...new Set([...(config.notify?.channels ?? []).flatMap((c) => (c.type === 'email' ? [c.from] : [])), ...(options.mailSender ? [options.mailSender] : [])])];
+  if (senders.length > 0) {
+    const sender = senders.join(', ');
+    const filter = senders.map((address) => `PrimarySmtpAddress -eq ${opathString(address)}`).join(' -or ');
     const client = idLine('monitorClientId', options.identityClientId, DEPLOYMENT_OUTPUTS.identityClientId);
     const scope = 'mailbox-health notification sender';
     steps.push({
@@ -267,9 +270,9 @@ function monitorSteps(config: Config, options: SetupOptions): SetupStep[] {
       commands: [
         { powershell: [client, principal].map((line) => renderLine(line, 'powershell')).join('\n') },
         ps('New-ServicePrincipal', '-AppId', ref('monitorClientId'), '-ObjectId', ref('monitorPrincipalId'), '-DisplayName', v('mailbox-health monitor')),
-        ps('New-ManagementScope', '-Name', v(scope), '-RecipientRestrictionFilter', v(`PrimarySmtpAddress -eq ${opathString(sender)}`)),
+        ps('New-ManagementScope', '-Name', v(scope), '-RecipientRestrictionFilter', v(filter)),
         ps('New-ManagementRoleAssignment', '-App', ref('monitorClientId'), '-Role', v('Application Mail.Send'), '-CustomResourceScope', v(scope)),
-        ps('Test-ServicePrincipalAuthorization', '-Identity', ref('monitorClientId'), '-Resource', v(sender)),
+        ...senders.map((address) => ps('Test-ServicePrincipalAuthorization', '-Identity', ref('monitorClientId'), '-Resource', v(address))),
       ],
     });
   }

@@ -186,3 +186,16 @@ describe('setup guide: PowerShell commands parsed with the PowerShell grammar', 
     await expect(parsePowerShell(`Set-CASMailbox -Identity '${APOSTROPHE}' -ImapEnabled $true`)).rejects.toThrow(/syntax error/);
   });
 });
+
+describe('setup guide: e-mail channels of the config', () => {
+  it('grants Mail.Send scoped to every e-mail channel sender of the config, plus --mail-sender', async () => {
+    const withEmail = { ...exampleConfig, notify: { channels: [{ type: 'email', id: 'ops', from: 'alerts@contoso.com', to: ['ops@contoso.com'] }, { type: 'email', id: 'hr', from: SENDER, to: ['hr@contoso.com'] }] } };
+    const guide = setupGuide(parseConfig(withEmail, 'test'), { now: new Date('2026-11-30T15:00:00Z'), secretDays: 180, configFile: 'x.json', mailSender: 'extra@contoso.com' });
+    const step = guide.steps.find((s) => s.id === 'monitor.mail-send')!;
+    const commands = await parsePowerShell(step.commands.map((c) => c.powershell).join('\n'));
+    expect(argAfter(commands.find((c) => c.name === 'New-ManagementScope')!.args, '-RecipientRestrictionFilter')).toBe(
+      "PrimarySmtpAddress -eq 'alerts@contoso.com' -or PrimarySmtpAddress -eq 'o''neil@contoso.com' -or PrimarySmtpAddress -eq 'extra@contoso.com'",
+    );
+    expect(commands.filter((c) => c.name === 'Test-ServicePrincipalAuthorization').map((c) => argAfter(c.args, '-Resource'))).toEqual(['alerts@contoso.com', SENDER, 'extra@contoso.com']);
+  });
+});
