@@ -60,6 +60,13 @@ describe('KQL names come from shared/report/telemetry-names.ts', () => {
     expect(Object.entries(allQueries).flatMap(([label, q]) => unknownNames(label, q, moduleNames))).toEqual([]);
   });
 
+  it("the README's queries too", () => {
+    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const blocks = [...readme.matchAll(/```kusto\n([\s\S]*?)```/g)].map((m) => m[1]);
+    expect(blocks.length).toBeGreaterThanOrEqual(4);
+    expect(blocks.flatMap((q, i) => unknownNames(`README query ${i + 1}`, q, moduleNames))).toEqual([]);
+  });
+
   it('failing twin: a name renamed in the module only is caught in every query that uses it', () => {
     const renamed: Names = { ...moduleNames, events: moduleNames.events.map((e) => (e === 'MonitorRun' ? 'MonitorHeartbeat' : e)), props: moduleNames.props.filter((p) => p !== 'secretName').concat('credentialName') };
     expect(Object.entries(allQueries).flatMap(([label, q]) => unknownNames(label, q, renamed))).toEqual([
