@@ -4,20 +4,8 @@
  * declarations (parameters, outputs, object literals); types, module parameters and API
  * versions are checked only by `azd provision --preview` / `az deployment ... what-if`.
  */
-import { readFileSync } from 'node:fs';
-import { Language, Parser, type Node, type Tree } from 'web-tree-sitter';
-
-let parser: Parser | undefined;
-
-export async function bicepParser(): Promise<Parser> {
-  if (parser) return parser;
-  await Parser.init();
-  // Bytes, not a path: loading by path uses a dynamic import that jest's VM does not allow.
-  const language = await Language.load(readFileSync(require.resolve('tree-sitter-bicep/tree-sitter-bicep.wasm')));
-  parser = new Parser();
-  parser.setLanguage(language);
-  return parser;
-}
+import type { Node, Tree } from 'web-tree-sitter';
+import { grammarParser } from './tree-sitter-grammar';
 
 /** Every ERROR or MISSING node, with its line, so a failure says where. */
 export function syntaxErrors(tree: Tree): string[] {
@@ -31,7 +19,7 @@ export function syntaxErrors(tree: Tree): string[] {
 }
 
 export async function parseBicep(text: string): Promise<Tree> {
-  return (await bicepParser()).parse(text)!;
+  return (await grammarParser('tree-sitter-bicep')).parse(text)!;
 }
 
 const unquote = (text: string) => text.replace(/^'|'$/g, '');

@@ -9,7 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Language, Parser, type Node } from 'web-tree-sitter';
+import type { Node } from 'web-tree-sitter';
+import { grammarParser } from '../infra/tree-sitter-grammar';
 
 export const FAKE_SECRET = 'Fk8Q~fake.secret_value-1';
 export const FAKE_GUID = '11111111-2222-3333-4444-555555555555';
@@ -39,18 +40,6 @@ export function runPosix(shell: 'bash' | 'dash', script: string, cwd?: string): 
   const text = existsSync(log) ? readFileSync(log, 'utf8') : '';
   const calls = text.split('\u001e').filter(Boolean).map((call) => call.split('\u001f').slice(0, -1));
   return { calls, stdout: run.stdout, stderr: run.stderr, status: run.status };
-}
-
-let parser: Parser | undefined;
-
-async function powershellParser(): Promise<Parser> {
-  if (parser) return parser;
-  await Parser.init();
-  // Bytes, not a path: loading by path uses a dynamic import that jest's VM does not allow.
-  const language = await Language.load(readFileSync(require.resolve('tree-sitter-powershell/tree-sitter-powershell.wasm')));
-  parser = new Parser();
-  parser.setLanguage(language);
-  return parser;
 }
 
 /** A command as PowerShell would bind it: name, then each element (parameters as written, strings decoded). */
@@ -88,7 +77,7 @@ function collect(node: Node, out: PsCommand[]): void {
 
 /** Parses PowerShell text; throws with the text when the grammar finds a syntax error. */
 export async function parsePowerShell(text: string): Promise<PsCommand[]> {
-  const tree = (await powershellParser()).parse(text)!;
+  const tree = (await grammarParser('tree-sitter-powershell')).parse(text)!;
   if (tree.rootNode.hasError) throw new Error(`PowerShell syntax error in:\n${text}\n${tree.rootNode.toString()}`);
   const out: PsCommand[] = [];
   collect(tree.rootNode, out);
