@@ -1,9 +1,11 @@
 import type { Config } from '../shared/config/schema';
 import { ConfigError } from '../shared/config/config-error';
-import { planRun } from '../shared/run/plan';
+import type { RunReport } from '../shared/contract/result';
+import { planRun, UnknownMailboxError } from '../shared/run/plan';
 import { runChecks, type RunOptions } from '../shared/run/run-checks';
+import { interruptOnSignals } from './interrupt';
 import { loadConfig, reportConfigError } from './load-config';
-import { printReport, progressLine } from './output';
+import { printReport, progressLine, writeJsonBody, writeText } from './output';
 import type { Delivery } from '../shared/report/delivery';
 import { cliSinks, reportMonitorError, reportRun } from './report-to-sinks';
 import { withNotifier, withNotifierWarnings } from '../shared/notify/notifier-from-plan';
@@ -12,6 +14,8 @@ export interface CheckOptions {
   config?: string;
   json?: boolean;
   mailbox?: string[];
+  /** Changes the report before it is printed (the demo marks it as one). */
+  decorate?: (report: RunReport) => RunReport;
 }
 
 export async function checkCommand(options: CheckOptions): Promise<number> {
@@ -35,16 +39,27 @@ export async function runAndPrint(config: Config, options: CheckOptions, runOpti
   try {
     plan = planRun(config, options.mailbox ?? []);
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n`);
+    if (!(error instanceof UnknownMailboxError)) throw error;
+    const failure = error.failure('--mailbox');
+    if (options.json) await writeJsonBody({ status: 'unknown', failure });
+    else await writeText(process.stderr, `${failure.message}\n`);
     return 3;
   }
   const delivery = sinks && withNotifier(sinks, plan);
   for (const problem of delivery?.problems.slice(sinks!.problems.length) ?? []) process.stderr.write(`telemetry setting ignored: ${problem}\n`);
   const progress = progressLine(plan.mailboxes.length);
-  const run = await runChecks(plan, { ...runOptions, onResult: progress ? (_r, done) => progress(done) : undefined });
-  // A notification channel that failed last time is this run's warning.
-  const report = delivery ? await withNotifierWarnings(run.report, delivery) : run.report;
-  const code = await printReport(report, { json: options.json });
-  if (delivery) await reportRun(delivery, report, plan);
-  return code;
+  const interrupt = interruptOnSignals();
+  try {
+    const run = await runChecks(plan, { ...runOptions, signal: interrupt.signal, onResult: progress ? (_r, done) => progress(done) : undefined });
+    // A notification channel that failed last time is this run's warning.
+    const interrupted = run.report.partial?.reason === 'interrupted';
+    const report = delivery && !interrupted ? await withNotifierWarnings(run.report, delivery) : run.report;
+    const code = await printReport(options.decorate ? options.decorate(report) : report, { json: options.json });
+    // Interrupted: token requests still in flight must not keep the process alive.
+    if (interrupted) process.exit(code);
+    if (delivery) await reportRun(delivery, report, plan);
+    return code;
+  } finally {
+    interrupt.dispose();
+  }
 }

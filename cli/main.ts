@@ -2,80 +2,117 @@
  * The mailbox-health command. Entry points stay thin: they turn arguments into an engine call
  * and its report into output and an exit code (0 ok, 1 degraded, 2 failed, 3 unknown).
  */
-import { existsSync } from 'node:fs';
-import { Command, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
 import { configJsonSchema } from '../shared/config/json-schema';
-import { writeComplete } from '../shared/report/json';
-import { checkCommand } from './check-command';
+import type { checkCommand as CheckCommand } from './check-command';
 import type { demoCommand as DemoCommand } from './demo-command';
 import { setupCommand } from './setup-command';
 import type { expiryCommand as ExpiryCommand } from './expiry-command';
+import { findConfig, noConfigError, reportConfigError } from './load-config';
+import { guardOutput, writeJsonBody, writeText } from './output';
 import { validateCommand } from './validate-command';
 
-// The demo brings the simulated tenant (its CA and JWT libraries): loaded only when it runs.
-const demoCommand: typeof DemoCommand = (options) => (require('./demo-command') as typeof import('./demo-command')).demoCommand(options);
-
-// The sweep brings the engine's SDKs: loaded only when it runs, like the check.
-const expiryCommand: typeof ExpiryCommand = (options) => (require('./expiry-command') as typeof import('./expiry-command')).expiryCommand(options);
-
 const collect = (value: string, previous: string[] = []) => [...previous, value];
+// The SDKs behind a check, and the simulated tenant behind the demo, load only when they run:
+// validate, schema and a config error stay quick.
+const checkCommand: typeof CheckCommand = (options) => (require('./check-command') as { checkCommand: typeof CheckCommand }).checkCommand(options);
+const demoCommand: typeof DemoCommand = (options) => (require('./demo-command') as { demoCommand: typeof DemoCommand }).demoCommand(options);
+const expiryCommand: typeof ExpiryCommand = (options) => (require('./expiry-command') as { expiryCommand: typeof ExpiryCommand }).expiryCommand(options);
+const COMMANDS = 'check, expiry, validate, demo, setup, schema';
+
+/** A mistake on the command line: exit 3, and a JSON body when --json was asked for. */
+class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+function version(): string {
+  try {
+    return (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Arguments nobody asked for are errors, not silently ignored (`check m1` checked everything). */
+function noPositionals(command: Command, hint: (arg: string) => string = () => ''): void {
+  if (command.args.length > 0) throw new UsageError(`${command.name()}: unexpected argument "${command.args[0]!.slice(0, 60)}"${hint(command.args[0]!)}`);
+}
 
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('mailbox-health')
     .description('Checks Microsoft 365 mailboxes read over IMAP with OAuth 2.0 app-only auth, and says what broke and how to fix it.')
+    .version(version(), '-V, --version', 'print the version')
     .showHelpAfterError()
     // Options after a command name belong to the command (both have --config and --json).
     .enablePositionalOptions()
     .allowExcessArguments(true)
     .exitOverride();
-  const configOption = new Option('-c, --config <file>', 'configuration JSON (default: the MAILBOX_HEALTH_CONFIG environment variable)');
+  const configHelp = `configuration JSON file (default: the MAILBOX_HEALTH_CONFIG environment variable, then ./mailboxes.json)`;
+  const configOption = () => new Option('-c, --config <file>', configHelp);
 
-  // Without a command: check the configured tenant, or run the demo when none is configured.
+  // Without a command: check the configured tenant; with none configured, show a person the demo.
   program
-    .addOption(configOption)
+    .addOption(configOption())
     .option('--json', 'print the report as JSON')
-    .action(async (options, command: Command) => {
-      if (command.args.length > 0) {
-        process.stderr.write(`error: unknown command '${command.args[0]}' (commands: check, expiry, validate, demo, setup, schema; see --help)
-`);
-        return setExit(3);
+    .action(async (options: { config?: string; json?: boolean }, command: Command) => {
+      if (command.args.length > 0) throw new UsageError(`unknown command '${command.args[0]!.slice(0, 60)}' (commands: ${COMMANDS}; see --help)`);
+      if (findConfig(options.config)) return setExit(await checkCommand({ config: options.config, json: options.json }));
+      // A machine (a cron job that lost its environment, a pipe, --json) must not read the demo's
+      // exit 0 as "all mailboxes healthy": only a person at a terminal gets the demo.
+      if (!options.json && process.stdout.isTTY && process.stdin.isTTY) {
+        await writeText(process.stderr, 'No tenant configured (no --config, no MAILBOX_HEALTH_CONFIG, no ./mailboxes.json): running the demo against the simulated tenant.\n');
+        return setExit(await demoCommand({}));
       }
-      const config = options.config ?? (process.env.MAILBOX_HEALTH_CONFIG ? undefined : existsSync('mailboxes.json') ? 'mailboxes.json' : null);
-      if (config === null) {
-        process.stderr.write('No tenant configured (no --config, no MAILBOX_HEALTH_CONFIG, no ./mailboxes.json): running the demo against the simulated tenant.\n');
-        setExit(await demoCommand({ json: options.json }));
-      } else {
-        setExit(await checkCommand({ config, json: options.json }));
-      }
+      setExit(await reportConfigError(noConfigError(), Boolean(options.json)));
     });
+
+  // Root options before a command name would be silently dropped: say where they go.
+  program.hook('preSubcommand', (thisCommand, sub) => {
+    const given = Object.keys(thisCommand.opts());
+    if (given.length > 0) throw new UsageError(`--${given[0]} goes after the command name: mailbox-health ${sub.name()} --${given[0]}${given[0] === 'config' ? ' <file>' : ''}`);
+  });
 
   program
     .command('check')
     .description('check every configured mailbox (or those named with --mailbox)')
-    .addOption(configOption)
-    .option('--json', 'print the report as JSON (the DESIGN.md result contract)')
+    .addOption(configOption())
+    .option('--json', 'print the report as JSON (the result contract in the README)')
     .option('-m, --mailbox <id>', 'check only this mailbox id (repeatable)', collect)
-    .action(async (options) => setExit(await checkCommand(options)));
+    .action(async (options, command: Command) => {
+      noPositionals(command, (arg) => ` (to check one mailbox: --mailbox ${arg.slice(0, 60)})`);
+      setExit(await checkCommand(options));
+    });
 
   program
     .command('expiry')
     .description("date every app credential (Key Vault and Entra's own end date) without logging into any mailbox")
-    .addOption(configOption)
+    .addOption(configOption())
     .option('--json', 'print the sweep as JSON')
-    .action(async (options) => setExit(await expiryCommand(options)));
+    .action(async (options, command: Command) => {
+      noPositionals(command);
+      setExit(await expiryCommand(options));
+    });
 
   program
     .command('validate')
-    .description('validate a configuration file and exit (0 valid, 3 invalid)')
-    .addOption(configOption)
+    .description('validate a configuration and exit (0 valid, 3 invalid)')
+    .addOption(configOption())
     .option('--json', 'print the result as JSON')
-    .action(async (options) => setExit(await validateCommand(options)));
+    .action(async (options, command: Command) => {
+      noPositionals(command, (arg) => ` (the file goes after --config: --config ${arg.slice(0, 60)})`);
+      setExit(await validateCommand(options));
+    });
 
   program
     .command('demo')
     .description('run the check against a built-in simulated tenant with healthy and broken mailboxes')
     .option('--json', 'print the report as JSON')
-    .action(async (options) => setExit(await demoCommand(options)));
+    .action(async (options, command: Command) => {
+      noPositionals(command);
+      setExit(await demoCommand(options));
+    });
 
   program
     .command('setup')
@@ -87,32 +124,59 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--mail-sender <address>', 'a mailbox e-mail notifications are sent from, besides the config\'s e-mail channels (a scoped Mail.Send grant)')
     .option('--identity-client-id <guid>', "the monitor identity's client id (default: read from the azd environment)")
     .option('--identity-principal-id <guid>', "the monitor identity's object id (default: read from the azd environment)")
-    .action(async (options) => setExit(await setupCommand(options)));
+    .action(async (options, command: Command) => {
+      noPositionals(command);
+      setExit(await setupCommand(options));
+    });
 
   program
     .command('schema')
     .description('print the configuration JSON Schema (for editors)')
-    .action(async () => {
-      await writeComplete(process.stdout, JSON.stringify(configJsonSchema(), null, 2) + '\n');
+    .action(async (_options, command: Command) => {
+      noPositionals(command);
+      await writeText(process.stdout, JSON.stringify(configJsonSchema(), null, 2) + '\n');
       setExit(0);
     });
+
+  for (const sub of program.commands) sub.allowExcessArguments(true).exitOverride();
   return program;
 }
 
 export async function main(argv: string[]): Promise<void> {
+  guardOutput();
+  const json = argv.slice(2).includes('--json');
   let code = 0;
   const program = buildProgram((c) => (code = c));
+  // With --json, commander's own error text would be plain: keep it for the JSON body instead.
+  if (json) for (const command of [program, ...program.commands]) command.configureOutput({ writeErr: () => undefined, outputError: () => undefined });
   try {
     await program.parseAsync(argv);
   } catch (error) {
-    const commanderCode = (error as { code?: string }).code;
-    if (commanderCode === 'commander.helpDisplayed' || commanderCode === 'commander.version' || commanderCode === 'commander.help') code = 0;
-    else if (commanderCode?.startsWith('commander.')) code = 3;
-    else {
-      process.stderr.write(`mailbox-health: internal error: ${(error as Error).stack ?? String(error)}\n`);
-      code = 3;
-    }
+    code = await reportError(error, json);
   }
   // exitCode, not exit(): stdout may still be draining into a pipe.
   process.exitCode = code;
+}
+
+async function reportError(error: unknown, json: boolean): Promise<number> {
+  if (error instanceof CommanderError) {
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+    if (json) await writeJsonBody(usageBody(error.message.replace(/^error: /, '')));
+    return 3;
+  }
+  if (error instanceof UsageError) {
+    if (json) await writeJsonBody(usageBody(error.message));
+    else await writeText(process.stderr, `error: ${error.message}\n(see mailbox-health --help)\n`);
+    return 3;
+  }
+  const err = error instanceof Error ? error : new Error(String(error));
+  const message = `${err.name}: ${err.message}`;
+  if (json) await writeJsonBody({ status: 'unknown', failure: { code: 'INTERNAL', phase: 'run', kind: 'internal', message, remedy: 'A bug in the monitor, not a mailbox problem: report it with this message (MAILBOX_HEALTH_DEBUG=1 prints the stack).' } });
+  else await writeText(process.stderr, `mailbox-health: internal error: ${message}${process.env.MAILBOX_HEALTH_DEBUG ? `\n${err.stack}` : ' (MAILBOX_HEALTH_DEBUG=1 prints the stack)'}\n`);
+  return 3;
+}
+
+/** A command-line mistake in the failure shape of the report (the command line configures the run). */
+function usageBody(message: string) {
+  return { status: 'unknown', failure: { code: 'CONFIG_INVALID', phase: 'config', kind: 'config', message, remedy: 'See mailbox-health --help for the commands and their options.', problems: [{ path: 'command line', message }] } };
 }

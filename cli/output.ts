@@ -8,13 +8,45 @@ export interface OutputOptions {
   json?: boolean;
 }
 
+/** The reader went away (`| head`, `| true`): not an error of the monitor, and nothing more to say. */
+export function isClosedPipe(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED' || code === 'ERR_STREAM_WRITE_AFTER_END';
+}
+
+/**
+ * A closed stdout/stderr emits 'error' (EPIPE), which would crash the process with a stack trace
+ * and exit 1 — "degraded" to a monitoring system. Ignore it: the exit code still tells the truth.
+ */
+export function guardOutput(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error) => {
+      if (!isClosedPipe(error)) throw error;
+    });
+  }
+}
+
+/** Writes all of `text`, or nothing more once the reader has gone. */
+export async function writeText(stream: NodeJS.WriteStream, text: string): Promise<void> {
+  if (stream.destroyed || stream.writableEnded) return;
+  try {
+    await writeComplete(stream, text);
+  } catch (error) {
+    if (!isClosedPipe(error)) throw error;
+  }
+}
+
+export async function writeJsonBody(body: unknown): Promise<void> {
+  await writeText(process.stdout, JSON.stringify(body, null, 2) + '\n');
+}
+
 export function useColour(stream: NodeJS.WriteStream): boolean {
   return Boolean(stream.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
 }
 
 export async function printReport(report: RunReport, options: OutputOptions): Promise<number> {
   const text = options.json ? renderJson(report) : renderTable(report, useColour(process.stdout));
-  await writeComplete(process.stdout, text);
+  await writeText(process.stdout, text);
   return exitCode(report);
 }
 

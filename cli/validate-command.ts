@@ -1,6 +1,6 @@
 import { ConfigError } from '../shared/config/config-error';
 import { planRun } from '../shared/run/plan';
-import { writeComplete } from '../shared/report/json';
+import { writeText } from './output';
 import { loadConfig, reportConfigError } from './load-config';
 
 export async function validateCommand(options: { config?: string; json?: boolean }): Promise<number> {
@@ -8,7 +8,7 @@ export async function validateCommand(options: { config?: string; json?: boolean
     const config = loadConfig(options.config);
     const plan = planRun(config);
     const summary = `${options.config ?? 'configuration'} is valid: ${config.apps.length} app(s), ${plan.mailboxes.length} mailbox(es), cloud ${plan.cloud.name} (${plan.cloud.authorityHost}, IMAP ${plan.cloud.imapResource})`;
-    await writeComplete(process.stdout, options.json ? JSON.stringify({ status: 'ok', apps: config.apps.length, mailboxes: plan.mailboxes.length }) + '\n' : summary + '\n');
+    await writeText(process.stdout, options.json ? JSON.stringify({ status: 'ok', apps: config.apps.length, mailboxes: plan.mailboxes.length }) + '\n' : summary + '\n');
     return 0;
   } catch (error) {
     if (error instanceof ConfigError) return reportConfigError(error, Boolean(options.json));

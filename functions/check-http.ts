@@ -55,7 +55,8 @@ export async function checkHttp(request: HttpRequest, context: InvocationContext
     planFromSettings(only);
   } catch (error) {
     if (error instanceof UnknownMailboxError) {
-      return { status: 400, headers: NO_STORE, jsonBody: { status: 'unknown', error: error.message.replace('--mailbox', 'mailbox') } };
+      // The same body as every other refusal: { status, failure: { code, phase, kind, message, remedy } }.
+      return failureResponse(400, error.failure('mailbox'));
     }
     if (!(error instanceof ConfigError)) throw error;
   }

@@ -108,3 +108,28 @@ export function demoConfig(endpoints: { authorityHost: string; keyVaultUrl: stri
     ],
   };
 }
+
+/**
+ * What the demo must diagnose for each mailbox (the failure code, or the warning codes): a demo
+ * that reports anything else means the monitor itself is broken, and it exits 3.
+ */
+export const DEMO_EXPECTED: Record<string, string> = {
+  invoices: '',
+  'hr-scans': '',
+  contracts: 'MAILBOX_BACKLOG',
+  legal: 'IMAP_AUTH_FAILED',
+  support: 'IMAP_NOT_CONNECTED',
+  projects: 'IMAP_FOLDER_NOT_FOUND',
+  scans: 'TOKEN_SECRET_EXPIRED',
+  archive: 'TOKEN_MISSING_ROLE',
+  crm: 'SECRET_EXPIRING,EXCESS_PERMISSIONS',
+  helpdesk: 'SECRET_NOT_FOUND',
+};
+
+/** The demo's mailboxes whose diagnosis differs from what the scenario planted. */
+export function demoMismatches(results: { mailbox: string; failure?: { code: string }; warnings: { code: string }[] }[]): string[] {
+  const seen = new Map(results.map((r) => [r.mailbox, r.failure?.code ?? r.warnings.map((w) => w.code).join(',')]));
+  return Object.entries(DEMO_EXPECTED)
+    .filter(([id, expected]) => seen.get(id) !== expected)
+    .map(([id, expected]) => `${id}: expected ${expected || 'ok'}, got ${seen.get(id) ?? 'no result'}`);
+}

@@ -4,24 +4,17 @@
  * add fields freely, rename none.
  */
 import { z } from 'zod';
+import { address, baseUrl, displayName, folder, guid, host, id, port, wholeNumber } from './fields';
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-// Deliberately simple: a local part, an @ and a dotted domain. Exchange decides the rest.
-const EMAIL = /^[^\s@"()<>,;:\\[\]]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
-// Hostnames, IPv4 and bracket-less IPv6 literals.
-const HOST = /^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$|^[0-9a-fA-F:]+$/;
-
-const guid = (what: string) => z.string().regex(GUID, `must be the ${what}, a GUID like 00000000-0000-0000-0000-000000000000`);
-const id = z.string().regex(ID, 'must be 1-64 letters, digits, dots, dashes or underscores, starting with a letter or digit');
-const httpsUrl = z
-  .string()
-  .refine((value) => URL.canParse(value) && new URL(value).protocol === 'https:', 'must be an https:// URL')
-  .transform((value) => value.replace(/\/+$/, ''));
-const host = z.string().regex(HOST, 'must be a host name or IP address, without scheme or port');
-const port = z.number().int().min(1).max(65535);
-const folder = z.string().min(1, 'must not be empty').max(255);
-const positiveInt = z.number().int().positive();
+// Bounds: a timeout past 2^31-1 ms overflows Node's timers (they fire at once), and a threshold
+// past any real mailbox is a typo. Minimums stay low so tests can provoke each deadline.
+const SECOND = 1000;
+const requestMs = (fallback: number) => wholeNumber(10, 300 * SECOND, ' milliseconds (5 minutes)').default(fallback);
+const vaultUrl = baseUrl(
+  'https://contoso-kv.vault.azure.net',
+  ' (a Secret Identifier?): give the vault URL here, the secret\'s name in credential.keyVaultSecret and its version in credential.version',
+);
+const serviceUrl = (example: string) => baseUrl(example, ': the code adds the paths it needs');
 
 const keyVaultCredential = z
   .object({
@@ -34,7 +27,7 @@ const keyVaultCredential = z
       .regex(/^[0-9a-f]{32}$/i, 'must be a 32-character secret version id')
       .optional()
       .describe('Pin one secret version; the latest when omitted'),
-    keyVaultUrl: httpsUrl.optional().describe('Vault of this app; the top-level keyVaultUrl when omitted'),
+    keyVaultUrl: vaultUrl.optional().describe('Vault of this app; the top-level keyVaultUrl when omitted'),
   })
   .strict();
 
@@ -42,7 +35,8 @@ const envCredential = z
   .object({
     env: z
       .string()
-      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')
+      .max(256, { error: 'must be at most 256 characters long' })
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name (letters, digits and underscores)')
       .describe('Environment variable holding the client secret value (local runs)'),
   })
   .strict();
@@ -51,11 +45,11 @@ const cloud = z.union([
   z.enum(['public', 'usgov', 'china']),
   z
     .object({
-      authorityHost: httpsUrl.describe('Entra ID authority host, e.g. https://login.microsoftonline.com'),
-      imapResource: httpsUrl.describe('Resource the IMAP token is issued for; scope is <imapResource>/.default'),
+      authorityHost: serviceUrl('https://login.microsoftonline.com').describe('Entra ID authority host, e.g. https://login.microsoftonline.com'),
+      imapResource: serviceUrl('https://outlook.office365.com').describe('Resource the IMAP token is issued for; scope is <imapResource>/.default'),
       imapHost: host.optional().describe('Default IMAP host of this cloud'),
-      graphUrl: httpsUrl.optional().describe('Microsoft Graph endpoint of this cloud; without it nothing is read from Entra'),
-      graphResource: httpsUrl.optional().describe('Resource a Graph token is issued for; graphUrl when omitted'),
+      graphUrl: serviceUrl('https://graph.microsoft.com').optional().describe('Microsoft Graph endpoint of this cloud; without it nothing is read from Entra'),
+      graphResource: serviceUrl('https://graph.microsoft.com').optional().describe('Resource a Graph token is issued for; graphUrl when omitted'),
     })
     .strict(),
 ]);
@@ -93,7 +87,7 @@ export const appSchema = z
     id,
     tenantId: guid('directory (tenant) id'),
     clientId: guid('application (client) id'),
-    displayName: z.string().max(256).optional(),
+    displayName: displayName.optional(),
     credential: z.union([keyVaultCredential, envCredential]),
   })
   .strict();
@@ -101,50 +95,50 @@ export const appSchema = z
 export const mailboxSchema = z
   .object({
     id,
-    address: z.string().regex(EMAIL, 'must be an e-mail address like invoices@contoso.com'),
+    address,
     app: id.describe('id of the app (in apps) whose token opens this mailbox'),
     host: host.optional(),
     port: port.optional(),
     folder: folder.optional(),
-    backlogUnseen: positiveInt.optional().describe('Overrides thresholds.backlogUnseen'),
-    backlogOldestMinutes: positiveInt.optional().describe('Overrides thresholds.backlogOldestMinutes'),
+    backlogUnseen: wholeNumber(1, 10_000_000).optional().describe('Overrides thresholds.backlogUnseen'),
+    backlogOldestMinutes: wholeNumber(1, 525_600, ' minutes (a year)').optional().describe('Overrides thresholds.backlogOldestMinutes'),
   })
   .strict();
 
 export const configSchema = z
   .object({
-    $schema: z.string().optional(),
+    $schema: z.string().max(2048, { error: 'must be at most 2,048 characters long' }).optional(),
     cloud: cloud.default('public'),
-    keyVaultUrl: httpsUrl.optional().describe('Vault holding the client secrets (https://<name>.vault.azure.net)'),
+    keyVaultUrl: vaultUrl.optional().describe('Vault holding the client secrets (https://<name>.vault.azure.net)'),
     defaults: z
       .object({ host: host.optional(), port: port.default(993), folder: folder.default('INBOX') })
       .strict()
       .default({ port: 993, folder: 'INBOX' }),
     thresholds: z
       .object({
-        secretExpiryDays: positiveInt.default(30),
-        backlogUnseen: positiveInt.default(500),
-        backlogOldestMinutes: positiveInt.default(120),
-        slowCheckMs: positiveInt.default(10_000),
+        secretExpiryDays: wholeNumber(1, 3650, ' days').default(30),
+        backlogUnseen: wholeNumber(1, 10_000_000).default(500),
+        backlogOldestMinutes: wholeNumber(1, 525_600, ' minutes (a year)').default(120),
+        slowCheckMs: wholeNumber(1, 3600 * SECOND, ' milliseconds (an hour)').default(10_000),
       })
       .strict()
       .default({ secretExpiryDays: 30, backlogUnseen: 500, backlogOldestMinutes: 120, slowCheckMs: 10_000 }),
     timeouts: z
       .object({
-        secretMs: positiveInt.default(10_000),
-        tokenMs: positiveInt.default(10_000),
-        connectMs: positiveInt.default(10_000),
-        imapCommandMs: positiveInt.default(15_000),
-        checkMs: positiveInt.default(45_000),
-        runMs: positiveInt.default(240_000),
-        graphMs: positiveInt.default(10_000).describe('Per Microsoft Graph call (credential expiry, e-mail), retries included'),
+        secretMs: requestMs(10_000),
+        tokenMs: requestMs(10_000),
+        connectMs: requestMs(10_000),
+        imapCommandMs: requestMs(15_000),
+        checkMs: wholeNumber(10, 3600 * SECOND, ' milliseconds (an hour)').default(45_000),
+        runMs: wholeNumber(10, 24 * 3600 * SECOND, ' milliseconds (a day)').default(240_000),
+        graphMs: requestMs(10_000).describe('Per Microsoft Graph call (credential expiry, e-mail), retries included'),
       })
       .strict()
       .default({ secretMs: 10_000, tokenMs: 10_000, connectMs: 10_000, imapCommandMs: 15_000, checkMs: 45_000, runMs: 240_000, graphMs: 10_000 }),
     // 64: measured (bench/, issue 9) — at 50 ms round trips a check holds its connection ~0.55 s,
     // so 8 or 16 in flight leave the CPU idle and 128 oversubscribes 2 cores (SLOW_CHECK). Each
     // check is a different mailbox: Exchange's per-mailbox connection limit is not touched.
-    concurrency: z.number().int().min(1).max(256).default(64).describe('Mailboxes checked at once (different mailboxes: one connection each)'),
+    concurrency: wholeNumber(1, 256).default(64).describe('Mailboxes checked at once (different mailboxes: one connection each)'),
     apps: z.array(appSchema).min(1, 'must list at least one app'),
     mailboxes: z.array(mailboxSchema).min(1, 'must list at least one mailbox'),
     notify: notifySchema.optional().describe('Change-only notifications (webhook, Teams, Slack, e-mail)'),

@@ -67,6 +67,17 @@ export interface RunCounts {
   failed: number;
 }
 
+/**
+ * Present when the run did not check everything: `interrupted` (a signal; only the finished
+ * checks are in `results`, the rest in `notChecked`) or `deadline` (timeouts.runMs; every
+ * mailbox has a result, those never started fail CHECK_TIMEOUT in phase `run`).
+ */
+export interface PartialRun {
+  reason: 'interrupted' | 'deadline';
+  message: string;
+  notChecked: string[];
+}
+
 export interface RunReport {
   startedAt: string;
   durationMs: number;
@@ -78,4 +89,7 @@ export interface RunReport {
    * NOTIFY_CHANNEL_FAILED): once per run, absent when there are none. They do not change `status`.
    */
   warnings?: Warning[];
+  partial?: PartialRun;
+  /** A report of the built-in demo against the simulated tenant, not of a real tenant. */
+  demo?: true;
 }

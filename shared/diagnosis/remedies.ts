@@ -5,27 +5,28 @@
  */
 import type { FailureCode, WarningCode } from '../contract/codes';
 import { EXCHANGE_APP_ID } from '../config/clouds';
+import { ps, psArg, sh } from './quote';
 import { vaultName, type RemedyContext } from './remedy-context';
 
 export { EXCHANGE_APP_ID };
 
 const storeNewSecret = (c: RemedyContext): string =>
   'secret' in c && 'vaultUrl' in c.secret
-    ? `az keyvault secret set --vault-name ${vaultName(c.secret.vaultUrl)} --name ${c.secret.name} --value "<the new secret's Value>" --expires <its expiry, e.g. 2027-11-27T00:00:00Z>`
+    ? `az keyvault secret set --vault-name ${vaultArg(c.secret.vaultUrl)} --name ${sh(c.secret.name)} --value "<the new secret's Value>" --expires <its expiry, e.g. 2027-11-27T00:00:00Z>`
     : `set ${(c.secret as { env: string }).env} to the new secret's Value in the monitor's environment`;
 
 const newSecret = (c: RemedyContext): string =>
   `Create a new client secret and store its Value (not its Secret ID): ` +
-  `az ad app credential reset --id ${c.clientId} --append --display-name mailbox-health --years 1 --query password -o tsv; then ${storeNewSecret(c)}`;
+  `az ad app credential reset --id ${sh(c.clientId)} --append --display-name mailbox-health --years 1 --query password -o tsv; then ${storeNewSecret(c)}`;
 
 const exchangeIdentity = (c: RemedyContext): string => {
-  const oid = c.objectId ?? '<Enterprise application object id: az ad sp show --id ' + c.clientId + ' --query id -o tsv>';
+  const oid = c.objectId ? psArg(c.objectId) : '<Enterprise application object id: az ad sp show --id ' + c.clientId + ' --query id -o tsv>';
   return (
     `In Exchange Online PowerShell (Connect-ExchangeOnline): ` +
-    `Get-ServicePrincipal | Where-Object AppId -eq '${c.clientId}' | Format-List AppId,ObjectId,DisplayName ` +
+    `Get-ServicePrincipal | Where-Object AppId -eq ${ps(c.clientId)} | Format-List AppId,ObjectId,DisplayName ` +
     `(ObjectId must be ${oid}, the token's oid; if missing or different: ` +
-    `New-ServicePrincipal -AppId ${c.clientId} -ObjectId ${oid} -DisplayName '${c.appName}'); ` +
-    `then Add-MailboxPermission -Identity '${c.address}' -User ${oid} -AccessRights FullAccess. ` +
+    `New-ServicePrincipal -AppId ${psArg(c.clientId)} -ObjectId ${oid} -DisplayName ${ps(c.appName)}); ` +
+    `then Add-MailboxPermission -Identity ${ps(c.address)} -User ${oid} -AccessRights FullAccess. ` +
     `Check the address too: ${c.address} must be the mailbox's primary SMTP address.`
   );
 };
@@ -33,8 +34,8 @@ const exchangeIdentity = (c: RemedyContext): string => {
 const grantImapRole = (c: RemedyContext): string =>
   `Entra admin center > App registrations > ${c.clientId} > API permissions > Add a permission > APIs my organization uses > ` +
   `Office 365 Exchange Online > Application permissions > IMAP.AccessAsApp, then Grant admin consent. Or: ` +
-  `az ad app permission add --id ${c.clientId} --api ${EXCHANGE_APP_ID} --api-permissions "$(az ad sp show --id ${EXCHANGE_APP_ID} --query "appRoles[?value=='IMAP.AccessAsApp'].id" -o tsv)=Role" && ` +
-  `az ad app permission admin-consent --id ${c.clientId}`;
+  `az ad app permission add --id ${sh(c.clientId)} --api ${EXCHANGE_APP_ID} --api-permissions "$(az ad sp show --id ${EXCHANGE_APP_ID} --query "appRoles[?value=='IMAP.AccessAsApp'].id" -o tsv)=Role" && ` +
+  `az ad app permission admin-consent --id ${sh(c.clientId)}`;
 
 function tlsAdvice(c: RemedyContext): string {
   const code = c.errorCode ?? '';
@@ -48,9 +49,15 @@ function describeEntra(credential: RemedyContext['entraInUse']): string {
   if (!credential) return 'the old secret';
   return `${credential.displayName ? `'${credential.displayName}' ` : ''}(key id ${credential.keyId}, ends ${credential.end.slice(0, 10)})`;
 }
+/** The vault's name as an az argument; a vault behind another host name stays a <placeholder>. */
+const vaultArg = (vaultUrl: string): string => {
+  const name = vaultName(vaultUrl);
+  return name.startsWith('<') ? name : sh(name);
+};
 
 export function failureRemedy(code: FailureCode, c: RemedyContext): string {
   const vault = 'vaultUrl' in c.secret ? vaultName(c.secret.vaultUrl) : '';
+  const va = 'vaultUrl' in c.secret ? vaultArg(c.secret.vaultUrl) : '';
   switch (code) {
     case 'CONFIG_INVALID':
       return 'Fix the listed fields, then run: npx mailbox-health validate --config <file>';
@@ -65,17 +72,17 @@ export function failureRemedy(code: FailureCode, c: RemedyContext): string {
       if (c.errorCode && /Credential|Authentication/.test(c.errorCode)) {
         return `The monitor has no Azure identity to read ${vault} with. Locally: az login (an account with Key Vault Secrets User on ${vault}); on Azure Functions: az functionapp identity assign -n <function app> -g <group>, then grant that identity Key Vault Secrets User; or set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET for a service principal.`;
       }
-      return `Give the monitor's identity read access to the secret: az role assignment create --role "Key Vault Secrets User" --assignee <the Function App's principal id: az functionapp identity show -n <function app> -g <group> --query principalId -o tsv> --scope "$(az keyvault show --name ${vault} --query id -o tsv)/secrets/${'vaultUrl' in c.secret ? c.secret.name : ''}" (vaults using access policies: az keyvault set-policy --name ${vault} --object-id <principal id> --secret-permissions get)`;
+      return `Give the monitor's identity read access to the secret: az role assignment create --role "Key Vault Secrets User" --assignee <the Function App's principal id: az functionapp identity show -n <function app> -g <group> --query principalId -o tsv> --scope "$(az keyvault show --name ${va} --query id -o tsv)/secrets/${'vaultUrl' in c.secret ? c.secret.name : ''}" (vaults using access policies: az keyvault set-policy --name ${va} --object-id <principal id> --secret-permissions get)`;
     case 'SECRET_DISABLED':
-      return `az keyvault secret set-attributes --vault-name ${vault} --name ${'vaultUrl' in c.secret ? c.secret.name : ''} --enabled true (or store a new version: ${storeNewSecret(c)})`;
+      return `az keyvault secret set-attributes --vault-name ${va} --name ${'vaultUrl' in c.secret ? sh(c.secret.name) : ''} --enabled true (or store a new version: ${storeNewSecret(c)})`;
     case 'SECRET_SOURCE_UNREACHABLE':
-      return `The vault did not answer as Key Vault (or something else answered at its URL). Check the URL (az keyvault show --name ${vault} --query properties.vaultUri -o tsv), its firewall (az keyvault network-rule list --name ${vault}) and DNS/private endpoint from the Function App's network.`;
+      return `The vault did not answer as Key Vault (or something else answered at its URL). Check the URL (az keyvault show --name ${va} --query properties.vaultUri -o tsv), its firewall (az keyvault network-rule list --name ${va}) and DNS/private endpoint from the Function App's network.`;
     case 'TOKEN_INVALID_SECRET':
       return `Entra rejected the client secret of app ${c.clientId} (AADSTS7000215) — often the secret's ID was stored instead of its Value. ${newSecret(c)}`;
     case 'TOKEN_SECRET_EXPIRED':
       return `The client secret of app ${c.clientId} has expired (AADSTS7000222). ${newSecret(c)}`;
     case 'TOKEN_APP_NOT_FOUND':
-      return `No app ${c.clientId} in tenant ${c.tenantId} (AADSTS700016). Check clientId/tenantId of app ${c.appId}: az ad app show --id ${c.clientId} --query "{appId:appId,name:displayName}"; a deleted app can be restored from Entra admin center > App registrations > Deleted applications.`;
+      return `No app ${c.clientId} in tenant ${c.tenantId} (AADSTS700016). Check clientId/tenantId of app ${c.appId}: az ad app show --id ${sh(c.clientId)} --query "{appId:appId,name:displayName}"; a deleted app can be restored from Entra admin center > App registrations > Deleted applications.`;
     case 'TOKEN_TENANT_NOT_FOUND':
       return `Tenant ${c.tenantId} does not exist in ${c.authorityHost} (AADSTS90002). Check tenantId of app ${c.appId} (az account show --query tenantId -o tsv) and the cloud setting (public, usgov, china).`;
     case 'TOKEN_INVALID_SCOPE':
@@ -84,11 +91,11 @@ export function failureRemedy(code: FailureCode, c: RemedyContext): string {
       }
       return `Entra refused the scope ${c.imapResource}/.default (AADSTS${c.aadsts ?? ''}). Check the cloud setting: the IMAP resource must be https://outlook.office365.com (public), https://outlook.office365.us (usgov) or https://partner.outlook.cn (china).`;
     case 'TOKEN_INVALID_CERTIFICATE':
-      return `Entra rejected the certificate assertion of app ${c.clientId} (AADSTS700027). Upload the current certificate: az ad app credential reset --id ${c.clientId} --cert @<certificate.pem> --append`;
+      return `Entra rejected the certificate assertion of app ${c.clientId} (AADSTS700027). Upload the current certificate: az ad app credential reset --id ${sh(c.clientId)} --cert @<certificate.pem> --append`;
     case 'TOKEN_REQUEST_FAILED':
       return `Entra refused the token request${c.aadsts ? ` with AADSTS${c.aadsts}` : ''}: look the code up at https://login.microsoftonline.com/error?code=${c.aadsts ?? ''} and check app ${c.clientId} in tenant ${c.tenantId}.`;
     case 'TOKEN_ENDPOINT_UNREACHABLE':
-      return `Entra ID (${c.authorityHost}) did not answer. Check outbound HTTPS from the monitor: curl -sS ${c.authorityHost}/${c.tenantId}/v2.0/.well-known/openid-configuration, and https://status.azure.com for an incident.`;
+      return `Entra ID (${c.authorityHost}) did not answer. Check outbound HTTPS from the monitor: curl -sS ${sh(`${c.authorityHost}/${c.tenantId}/v2.0/.well-known/openid-configuration`)}, and https://status.azure.com for an incident.`;
     case 'TOKEN_MISSING_ROLE':
       return `The token of app ${c.clientId} has no IMAP.AccessAsApp role (roles: ${c.roles?.length ? c.roles.join(', ') : 'none'}): admin consent is missing. ${grantImapRole(c)}`;
     case 'TOKEN_WRONG_AUDIENCE':
@@ -100,26 +107,28 @@ export function failureRemedy(code: FailureCode, c: RemedyContext): string {
     case 'TOKEN_TENANT_MISMATCH':
       return `The token was issued by tenant ${c.tokenTenantId ?? '?'}, not the configured ${c.tenantId}. Set tenantId of app ${c.appId} to the tenant that holds ${c.address}.`;
     case 'IMAP_DNS':
-      return `The host ${c.host} does not resolve. Check the "host" of mailbox "${c.mailboxId}" (or defaults.host) in the config (Exchange Online: outlook.office365.com): Resolve-DnsName ${c.host}`;
+      return `The host ${c.host} does not resolve. Check the "host" of mailbox "${c.mailboxId}" (or defaults.host) in the config (Exchange Online: outlook.office365.com): Resolve-DnsName ${ps(c.host)}`;
     case 'IMAP_CONNECT_REFUSED':
-      return `Nothing accepted a connection on ${c.host}:${c.port}. Check the port (993 for IMAPS) and outbound firewall: Test-NetConnection ${c.host} -Port ${c.port}`;
+      return `Nothing accepted a connection on ${c.host}:${c.port}. Check the port (993 for IMAPS) and outbound firewall: Test-NetConnection ${ps(c.host)} -Port ${c.port}`;
     case 'IMAP_TLS':
       return `TLS to ${c.host}:${c.port} failed (${c.errorCode ?? 'handshake'}): ${tlsAdvice(c)} Never turn verification off.`;
     case 'IMAP_TIMEOUT':
-      return `${c.host}:${c.port} stopped answering. Check reachability (Test-NetConnection ${c.host} -Port ${c.port}) and Exchange Online service health in the Microsoft 365 admin center.`;
+      return `${c.host}:${c.port} stopped answering. Check reachability (Test-NetConnection ${ps(c.host)} -Port ${c.port}) and Exchange Online service health in the Microsoft 365 admin center.`;
     case 'IMAP_AUTH_FAILED':
       return `Exchange refused the XOAUTH2 login of ${c.address}. ${exchangeIdentity(c)}`;
     case 'IMAP_NOT_CONNECTED':
-      return `Exchange accepted the login but will not open ${c.address}: IMAP is disabled for it or the permission is missing. Set-CASMailbox -Identity '${c.address}' -ImapEnabled $true; check Get-CASMailbox -Identity '${c.address}' | Format-List ImapEnabled and Get-MailboxPermission -Identity '${c.address}' -User ${c.objectId ?? '<token oid>'}`;
+      return `Exchange accepted the login but will not open ${c.address}: IMAP is disabled for it or the permission is missing. Set-CASMailbox -Identity ${ps(c.address)} -ImapEnabled $true; check Get-CASMailbox -Identity ${ps(c.address)} | Format-List ImapEnabled and Get-MailboxPermission -Identity ${ps(c.address)} -User ${c.objectId ? psArg(c.objectId) : '<token oid>'}`;
     case 'IMAP_CONNECTION_CLOSED':
-      return `${c.host} closed the connection during the check of ${c.address}. If it repeats, check Get-CASMailbox -Identity '${c.address}' and Exchange Online service health.`;
+      return `${c.host} closed the connection during the check of ${c.address}. If it repeats, check Get-CASMailbox -Identity ${ps(c.address)} and Exchange Online service health.`;
     case 'IMAP_FOLDER_NOT_FOUND':
-      return `${c.address} has no folder "${c.folder}". Fix the "folder" of mailbox "${c.mailboxId}" in the config, or list the folders: Get-MailboxFolderStatistics -Identity '${c.address}' | Select-Object Name,FolderPath`;
+      return `${c.address} has no folder "${c.folder}". Fix the "folder" of mailbox "${c.mailboxId}" in the config, or list the folders: Get-MailboxFolderStatistics -Identity ${ps(c.address)} | Select-Object Name,FolderPath`;
     case 'IMAP_THROTTLED':
       return `Exchange is throttling ${c.address}. Lower "concurrency" or check less often; check which other clients use this app (${c.clientId}) at the same time.`;
     case 'IMAP_PROTOCOL':
       return `${c.host} answered something unexpected${c.serverResponse ? `: ${c.serverResponse}` : ''}. Check the host and port point at Exchange Online IMAP (outlook.office365.com:993).`;
     case 'CHECK_TIMEOUT':
+      if (c.deadline === 'interrupted') return 'The run was stopped before this check finished: run it again.';
+      if (c.deadline === 'run') return `The whole run ran out of time (timeouts.runMs) before ${c.address} was done: raise "concurrency", or split the mailboxes across runs; keep timeouts.runMs below the Functions timeout.`;
       return `The check of ${c.address} ran out of its time budget. See the phase timings for the slow step, or raise timeouts.checkMs.`;
     case 'INTERNAL':
       return 'A bug in the monitor, not a mailbox problem: report it with this message and the run report.';
@@ -133,7 +142,7 @@ export function warningRemedy(code: WarningCode, c: RemedyContext): string | und
       return `Rotate before mail stops: ${newSecret(c)}`;
     case 'SECRET_NO_EXPIRY':
       return 'vaultUrl' in c.secret
-        ? `Record the Entra secret's end date on the vault secret so it can be warned about: az keyvault secret set-attributes --vault-name ${vaultName(c.secret.vaultUrl)} --name ${c.secret.name} --expires "$(az ad app credential list --id ${c.clientId} --query "max([].endDateTime)" -o tsv)"`
+        ? `Record the Entra secret's end date on the vault secret so it can be warned about: az keyvault secret set-attributes --vault-name ${vaultArg(c.secret.vaultUrl)} --name ${sh(c.secret.name)} --expires "$(az ad app credential list --id ${sh(c.clientId)} --query "max([].endDateTime)" -o tsv)"`
         : undefined;
     case 'CREDENTIAL_EXPIRING':
       return (

@@ -29,6 +29,8 @@ export interface RemedyContext {
   /** The Entra credential in use and a newer one, when read from Microsoft Graph. */
   entraInUse?: { keyId: string; displayName: string | null; end: string };
   entraNewer?: { keyId: string; displayName: string | null; end: string };
+  /** Which deadline ended a CHECK_TIMEOUT. */
+  deadline?: 'check' | 'run' | 'interrupted';
 }
 
 /** The name az wants (--vault-name); a vault behind another host name cannot be named for it. */

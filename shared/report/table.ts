@@ -29,6 +29,12 @@ export function renderTable(report: RunReport, colour = false): string {
   for (const w of report.warnings ?? []) out.push('', `${paint('degraded', 'monitor')}: ${paint('bold', w.code)}: ${w.message}`, ...(w.remedy ? [`  fix: ${w.remedy}`] : []));
   const { counts } = report;
   out.push('', `${counts.total} mailbox(es): ${counts.ok} ok, ${counts.degraded} degraded, ${counts.failed} failed in ${report.durationMs} ms`);
+  if (report.partial) {
+    const { notChecked } = report.partial;
+    const list = notChecked.slice(0, 10).join(', ') + (notChecked.length > 10 ? ` …and ${notChecked.length - 10} more` : '');
+    out.push(paint('bold', `PARTIAL REPORT: ${report.partial.message}${notChecked.length ? `; not checked: ${list}` : ''}`));
+  }
+  if (report.demo) out.push(paint('dim', 'DEMO: this is the simulated tenant, not yours. To check your own mailboxes: mailbox-health check --config mailboxes.json'));
   return out.join('\n') + '\n';
 }
 

@@ -54,6 +54,8 @@ export async function checkMailbox(mailbox: MailboxPlan, run: RunPlan, deps: Che
   const attempts = Object.fromEntries(RETRIED_STEPS.map((s) => [s, 0])) as Record<RetriedStep, number>;
   const records: Partial<Record<RetriedStep, AttemptRecord>> = {};
   const imapRecord = newRecord();
+  // The run's deadline came before this mailbox's turn: it was never checked, say so.
+  const notStarted = deps.runSignal.aborted;
 
   try {
     const secret = await race(deps.secrets.read(mailbox.app.secret), signal);
@@ -118,7 +120,7 @@ export async function checkMailbox(mailbox: MailboxPlan, run: RunPlan, deps: Che
     const at: Phase = phase === 'connect' ? (IMAP_PHASES.find((p) => phases[p] === null) ?? 'logout') : phase;
     if (phases[phase] === null && phase !== 'connect') phases[phase] = elapsed(phaseStart);
     if (thrown instanceof CheckFailure && phase === 'connect' && !signal.aborted) thrown = withAttempts(thrown, imapRecord);
-    failure = toFailure(thrown, signal, at, context, deps.redactor);
+    failure = toFailure(thrown, signal, notStarted ? 'run' : at, context, deps.redactor);
     if (thrown instanceof CheckFailure && thrown.detail.attempts !== undefined && (phase === 'secret' || phase === 'token')) attempts[phase] = thrown.detail.attempts;
   } finally {
     dispose();
@@ -171,7 +173,7 @@ function withAttempts(failure: CheckFailure, record: AttemptRecord): CheckFailur
   return new CheckFailure(failure.code, failure.phase, `${failure.message}${describeAttempts(record)}`, { ...failure.detail, attempts: record.attempts, transient: record.transient }, { cause: failure });
 }
 
-function toFailure(thrown: unknown, signal: AbortSignal, at: Phase, context: RemedyContext, redactor: Redactor): Failure {
+function toFailure(thrown: unknown, signal: AbortSignal, at: Phase | 'run', context: RemedyContext, redactor: Redactor): Failure {
   let code: FailureCode;
   let phase: FailurePhase;
   let message: string;
@@ -179,7 +181,15 @@ function toFailure(thrown: unknown, signal: AbortSignal, at: Phase, context: Rem
     const reason = signal.reason instanceof DeadlineExceeded ? signal.reason.reason : 'check';
     code = 'CHECK_TIMEOUT';
     phase = at;
-    message = reason === 'run' ? `the run's deadline was reached during ${at}` : `the check's deadline was reached during ${at}`;
+    context.deadline = reason;
+    message =
+      at === 'run'
+        ? `not checked: the run's deadline (timeouts.runMs) was reached before its turn`
+        : reason === 'interrupted'
+          ? `${(signal.reason as Error).message} during ${at}`
+          : reason === 'run'
+            ? `the run's deadline was reached during ${at}`
+            : `the check's deadline was reached during ${at}`;
   } else if (thrown instanceof CheckFailure) {
     code = thrown.code;
     phase = thrown.phase;
@@ -193,7 +203,7 @@ function toFailure(thrown: unknown, signal: AbortSignal, at: Phase, context: Rem
   } else {
     const error = ensureError(thrown);
     code = 'INTERNAL';
-    phase = at;
+    phase = at === 'run' ? 'secret' : at;
     message = `${error.name}: ${error.message}`;
   }
   const failure: Failure = {

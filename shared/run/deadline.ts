@@ -5,17 +5,24 @@
  */
 export class DeadlineExceeded extends Error {
   override readonly name = 'DeadlineExceeded';
-  constructor(readonly reason: 'check' | 'run') {
-    super(reason === 'run' ? 'the run deadline was reached' : 'the check deadline was reached');
+  /** `interrupted`: the run was stopped from outside (a signal), `detail` names how. */
+  constructor(
+    readonly reason: 'check' | 'run' | 'interrupted',
+    readonly detail?: string,
+  ) {
+    super(reason === 'interrupted' ? `the run was interrupted${detail ? ` (${detail})` : ''}` : reason === 'run' ? 'the run deadline was reached' : 'the check deadline was reached');
   }
 }
+
+export const isInterruption = (reason: unknown): reason is DeadlineExceeded => reason instanceof DeadlineExceeded && reason.reason === 'interrupted';
 
 /** An AbortSignal that fires after `ms` or when `parent` fires, with the reason attached. */
 export function deadlineSignal(ms: number, parent?: AbortSignal): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new DeadlineExceeded('check')), ms);
   timer.unref?.();
-  const onParent = () => controller.abort(new DeadlineExceeded('run'));
+  // An interruption passes down as it is; any other end of the parent is the run's deadline.
+  const onParent = () => controller.abort(isInterruption(parent?.reason) ? parent.reason : new DeadlineExceeded('run'));
   if (parent?.aborted) onParent();
   else parent?.addEventListener('abort', onParent, { once: true });
   return {

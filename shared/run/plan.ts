@@ -5,7 +5,33 @@
  */
 import { CLOUDS, type CloudEndpoints } from '../config/clouds';
 import type { AppConfig, Config } from '../config/schema';
+import { someOf } from '../config/cross-checks';
+import { excerpt } from '../config/fields';
 import { secretLocation, type SecretLocation } from '../credentials/secret';
+
+/** A requested mailbox id (CLI --mailbox, HTTP ?mailbox=) that the config does not have. */
+export class UnknownMailboxError extends Error {
+  override readonly name = 'UnknownMailboxError';
+  constructor(
+    readonly unknown: string[],
+    readonly known: string[],
+  ) {
+    super(`no such mailbox id in the config: ${someOf(unknown, 5)} (known: ${someOf(known)})`);
+  }
+
+  /** The same shape as a configuration error (CONFIG_INVALID): what was asked names no mailbox. */
+  failure(parameter: string) {
+    const message = `${parameter}: ${this.message}`;
+    return {
+      code: 'CONFIG_INVALID' as const,
+      phase: 'config' as const,
+      kind: 'config' as const,
+      message,
+      remedy: "Ask only for ids listed in the configuration's mailboxes[].id (the message names some), or add the mailbox to the configuration.",
+      problems: this.unknown.slice(0, 20).map((id) => ({ path: parameter, message: `"${excerpt(id)}" is not a mailbox id in the configuration` })),
+    };
+  }
+}
 
 export interface AppPlan {
   id: string;
@@ -58,17 +84,6 @@ function appPlan(app: AppConfig, config: Config): AppPlan {
     displayName: app.displayName ?? app.id,
     secret: secretLocation(app.credential, config.keyVaultUrl),
   };
-}
-
-/** `--mailbox` / `?mailbox=` named ids the config does not have: the caller's mistake, not the config's. */
-export class UnknownMailboxError extends Error {
-  override readonly name = 'UnknownMailboxError';
-  constructor(
-    readonly unknown: string[],
-    readonly known: string[],
-  ) {
-    super(`--mailbox ${unknown.join(', ')}: no such mailbox id in the config (known: ${known.join(', ')})`);
-  }
 }
 
 /** `only` narrows the run to some mailbox ids (the CLI's --mailbox); unknown ids are an error. */

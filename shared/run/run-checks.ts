@@ -15,10 +15,10 @@ import { Redactor } from '../diagnosis/redact';
 import { TlsReuse } from '../imap/tls-reuse';
 import { TokenProvider } from '../token/token-provider';
 import { checkMailbox } from './check-mailbox';
-import { deadlineSignal } from './deadline';
+import { DeadlineExceeded, deadlineSignal, isInterruption } from './deadline';
 import type { RunPlan } from './plan';
 import { buildReport } from './report';
-import type { CheckResult, RunReport, Warning } from '../contract/result';
+import type { CheckResult, PartialRun, RunReport, Warning } from '../contract/result';
 
 export interface RunOptions {
   /** The monitor's identity for Key Vault and Microsoft Graph; DefaultAzureCredential when omitted. */
@@ -31,6 +31,8 @@ export interface RunOptions {
   onResult?: (result: CheckResult, done: number, total: number) => void;
   /** Resolver for IMAP hosts (tests); Node's dns.lookup when omitted. */
   lookup?: LookupFunction;
+  /** Stops the run from outside (the CLI on SIGINT/SIGTERM): abort with DeadlineExceeded('interrupted'). */
+  signal?: AbortSignal;
 }
 
 export interface RunStats {
@@ -42,7 +44,7 @@ export interface RunStats {
 export async function runChecks(plan: RunPlan, options: RunOptions = {}): Promise<{ report: RunReport; stats: RunStats }> {
   const startedAt = new Date();
   const started = performance.now();
-  const run = deadlineSignal(plan.timeouts.runMs);
+  const run = deadlineSignal(plan.timeouts.runMs, options.signal);
   // Every check in flight listens to the run's deadline: as many listeners as `concurrency`.
   setMaxListeners(0, run.signal);
   const secrets = new SecretReader({ authorityHost: plan.cloud.authorityHost, timeoutMs: plan.timeouts.secretMs, credential: options.vaultCredential }, options.env, options.warmSecretCache ?? false);
@@ -56,17 +58,23 @@ export async function runChecks(plan: RunPlan, options: RunOptions = {}): Promis
   const limit = pLimit(plan.concurrency);
   let done = 0;
   try {
-    const results = await Promise.all(
+    const interrupted = () => isInterruption(run.signal.reason);
+    const settled = await Promise.all(
       plan.mailboxes.map((mailbox) =>
         limit(async () => {
+          if (interrupted()) return undefined;
           const result = await checkMailbox(mailbox, plan, deps);
+          // A check cut short by an interruption says nothing about its mailbox.
+          if (interrupted() && result.failure?.code === 'CHECK_TIMEOUT') return undefined;
           options.onResult?.(result, ++done, plan.mailboxes.length);
           return result;
         }),
       ),
     );
+    const results = settled.filter((r): r is CheckResult => r !== undefined);
+    const partial = partialRun(run.signal, plan.mailboxes.map((m) => m.id), settled);
     const runWarnings = entra ? await entraRunWarnings(entra) : [];
-    return { report: buildReport(startedAt, Math.round(performance.now() - started), results, runWarnings), stats: { secretReads: secrets.reads, tlsSessionsOffered: tls.offered } };
+    return { report: buildReport(startedAt, Math.round(performance.now() - started), results, runWarnings, partial), stats: { secretReads: secrets.reads, tlsSessionsOffered: tls.offered } };
   } finally {
     run.dispose();
   }
@@ -84,4 +92,15 @@ export function entraReader(plan: RunPlan, options: Pick<RunOptions, 'vaultCrede
 export async function entraRunWarnings(entra: AppCredentialsReader): Promise<Warning[]> {
   const warning = entraReadWarning(await entra.settled(), { objectId: entra.graph.monitorObjectId, graphUrl: entra.graph.access.url });
   return warning ? [warning] : [];
+}
+
+function partialRun(signal: AbortSignal, ids: string[], settled: (CheckResult | undefined)[]): PartialRun | undefined {
+  if (!signal.aborted) return undefined;
+  const reason = signal.reason as DeadlineExceeded;
+  if (isInterruption(reason)) {
+    const notChecked = ids.filter((_, i) => settled[i] === undefined);
+    return { reason: 'interrupted', message: `interrupted${reason.detail ? ` by ${reason.detail}` : ''}: ${settled.length - notChecked.length} of ${ids.length} mailbox(es) checked`, notChecked };
+  }
+  const notChecked = settled.filter((r) => r?.failure?.phase === 'run').map((r) => r!.mailbox);
+  return { reason: 'deadline', message: `the run's deadline (timeouts.runMs) was reached: ${ids.length - notChecked.length} of ${ids.length} mailbox(es) checked`, notChecked };
 }

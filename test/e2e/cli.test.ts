@@ -88,7 +88,7 @@ describe('mailbox-health check', () => {
   it('an unknown --mailbox is exit 3 naming it', async () => {
     const run = await runCli(['check', '--config', writeConfig('one.json', configFor(['ok1'])), '--mailbox', 'nope'], env);
     expect(run.code).toBe(3);
-    expect(run.stderr).toMatch(/--mailbox nope: no such mailbox id in the config \(known: ok1\)/);
+    expect(run.stderr).toBe('--mailbox: no such mailbox id in the config: nope (known: ok1)\n');
   });
 
   it('a multi-megabyte JSON report arrives whole through a pipe', async () => {
@@ -139,7 +139,7 @@ describe('bad configuration', () => {
     const missing = await runCli(['check', '--config', join(dir, 'nope.json')]);
     expect([missing.code, missing.stderr]).toEqual([3, expect.stringContaining('nope.json is not a valid configuration:\n  $: file not found')]);
     const unset = await runCli(['check'], { MAILBOX_HEALTH_CONFIG: '' });
-    expect([unset.code, unset.stderr]).toEqual([3, expect.stringContaining('put the configuration JSON in the app setting MAILBOX_HEALTH_CONFIG')]);
+    expect([unset.code, unset.stderr]).toEqual([3, expect.stringContaining('no configuration found:\n  $: looked for, in this order: --config <file>, the MAILBOX_HEALTH_CONFIG environment variable')]);
   });
 
   it('an unknown command is exit 3 with help', async () => {
@@ -170,15 +170,17 @@ describe('mailbox-health demo', () => {
       helpdesk: 'SECRET_NOT_FOUND',
     });
     expect(report.results.find((r) => r.mailbox === 'legal')!.failure!.remedy).toContain('Add-MailboxPermission -Identity \'legal@contoso.com\' -User 03ee3318-e731-4e1e-81a6-ba18c3ca9cb6');
+    expect(report.demo).toBe(true);
     expect(run.stdout).not.toMatch(/eyJ[\w-]{10,}\./);
     expect(run.stdout + run.stderr).not.toMatch(/demo-[a-z]+-secret-value|monitor-identity-secret/);
   });
 
-  it('prints the table for people; with no tenant configured, plain `mailbox-health` runs it', async () => {
-    const run = await runCli([], { MAILBOX_HEALTH_CONFIG: '' });
+  it('prints the table for people, marked as the demo', async () => {
+    const run = await runCli(['demo'], { MAILBOX_HEALTH_CONFIG: '' });
     expect(run.code).toBe(0);
-    expect(run.stderr).toContain('No tenant configured');
-    expect(run.stdout).toMatch(/Simulated tenant: Entra ID https:\/\/127\.0\.0\.1:\d+/);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/^DEMO — simulated tenant: Entra ID https:\/\/127\.0\.0\.1:\d+/);
+    expect(run.stdout).toContain('\nDEMO: this is the simulated tenant, not yours.');
     expect(run.stdout).toMatch(/support\s+support@contoso.com\s+FAILED\s+IMAP_NOT_CONNECTED\s+folder/);
     expect(run.stdout).toContain("Set-CASMailbox -Identity 'support@contoso.com' -ImapEnabled $true");
     expect(run.stdout).toMatch(/10 mailbox\(es\): 2 ok, 2 degraded, 6 failed/);

@@ -43,7 +43,7 @@ describe('HTTP check', () => {
 
   it('400 for an unknown mailbox, 500 with CONFIG_INVALID for a bad app setting', async () => {
     const unknown = await checkHttp(new HttpRequest({ method: 'GET', url: 'https://fn.example/api/check?mailbox=nope' }), context().context);
-    expect(unknown).toMatchObject({ status: 400, jsonBody: { error: expect.stringContaining('mailbox nope: no such mailbox id') } });
+    expect(unknown).toMatchObject({ status: 400, jsonBody: { status: 'unknown', failure: { code: 'CONFIG_INVALID', phase: 'config', kind: 'config', message: 'mailbox: no such mailbox id in the config: nope (known: ok1, nogrant)' } } });
     const saved = process.env.MAILBOX_HEALTH_CONFIG;
     process.env.MAILBOX_HEALTH_CONFIG = '{"apps": []}';
     try {

@@ -59,7 +59,7 @@ describe('config validation', () => {
     ['credential shape', (c) => ((c.apps[0] as Record<string, unknown>).credential = { secret: 'x' }), '$.apps[0].credential', /keyVaultSecret.*env/],
     ['cloud name', (c) => (c.cloud = 'mars'), '$.cloud', /public.*usgov.*china/],
     ['port range', (c) => ((c.mailboxes[0] as Record<string, unknown>).port = 70000), '$.mailboxes[0].port', /65535/],
-    ['port type', (c) => ((c.mailboxes[0] as Record<string, unknown>).port = '993'), '$.mailboxes[0].port', /must be a number, not a string/],
+    ['port type', (c) => ((c.mailboxes[0] as Record<string, unknown>).port = '993'), '$.mailboxes[0].port', /must be a whole number from 1 to 65535, not a string/],
     ['no mailboxes', (c) => (c.mailboxes = []), '$.mailboxes', /at least one mailbox/],
     ['host with scheme', (c) => ((c.mailboxes[0] as Record<string, unknown>).host = 'imaps://outlook.office365.com'), '$.mailboxes[0].host', /without scheme/],
   ];
@@ -105,7 +105,7 @@ describe('config validation', () => {
   it('narrows the plan to --mailbox ids and rejects unknown ones', () => {
     const config = parseConfig(valid(), 't');
     expect(planRun(config, ['hr']).mailboxes.map((m) => m.id)).toEqual(['hr']);
-    expect(() => planRun(config, ['nope'])).toThrow(/--mailbox nope: no such mailbox id/);
+    expect(() => planRun(config, ['nope'])).toThrow(/no such mailbox id in the config: nope \(known: invoices, hr\)/);
   });
 
   it('loads from a file and from the app setting, naming the source in errors', () => {

@@ -1,0 +1,90 @@
+/**
+ * The field types of the configuration, each with bounds and a message in plain words. A value
+ * is never echoed whole: it may be huge, or be a secret pasted into the wrong field.
+ */
+import { isIP } from 'node:net';
+import { z } from 'zod';
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+// Deliberately simple: a local part, an @ and a dotted domain. Exchange decides the rest.
+const EMAIL = /^[^\s@"()<>,;:\\[\]]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
+const HOSTNAME = /^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+// C0 controls and DEL: a line break in a folder name would end the IMAP command early.
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** A short, safe rendering of a value for a message: the start of it, never all of a long one. */
+export function excerpt(value: string, max = 60): string {
+  const shown = JSON.stringify(value.length > max ? value.slice(0, max) : value).slice(1, -1);
+  return value.length > max ? `${shown}… (${value.length.toLocaleString('en-US')} characters)` : shown;
+}
+
+// Grouped only when long: "300,000 milliseconds" reads better, "65,535" is not how a port is written.
+export const fmt = (n: number) => (n >= 100_000 ? n.toLocaleString('en-US') : String(n));
+
+/** A whole number in [min, max]; every way of missing it gets the same plain sentence. */
+export function wholeNumber(min: number, max: number, unit = '') {
+  const range = `must be a whole number from ${fmt(min)} to ${fmt(max)}${unit}`;
+  return z
+    .number({ error: (issue) => (issue.input === undefined ? undefined : `${range}, not ${kindOf(issue.input)}`) })
+    .int({ error: range })
+    .min(min, { error: range })
+    .max(max, { error: range });
+}
+
+/** "a string", "an array"... for messages that say what was found instead. */
+export function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'number') return Number.isFinite(value) ? (Number.isInteger(value) ? 'a whole number' : 'a fraction') : 'an infinite number';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'boolean') return 'true/false';
+  return `a ${typeof value}`;
+}
+
+const text = (max: number, what: string) =>
+  z
+    .string()
+    .max(max, { error: `must be at most ${fmt(max)} characters long`, abort: true })
+    .refine((value) => !CONTROL.test(value), `must not contain control characters (line breaks, tabs and other invisible characters) in ${what}`);
+
+export const guid = (what: string) => z.string().regex(GUID, `must be the ${what}, a GUID like 00000000-0000-0000-0000-000000000000`);
+export const id = z.string().regex(ID, 'must be 1-64 letters, digits, dots, dashes or underscores, starting with a letter or digit');
+export const address = z
+  .string()
+  .max(254, { error: 'must be an e-mail address of at most 254 characters', abort: true })
+  .regex(EMAIL, 'must be an e-mail address like invoices@contoso.com')
+  .refine((value) => value.indexOf('@') <= 64, 'must have at most 64 characters before the @');
+export const host = z
+  .string()
+  .max(253, { error: 'must be a host name of at most 253 characters', abort: true })
+  .refine((value) => HOSTNAME.test(value) || isIP(value) !== 0, 'must be a host name or IP address, without scheme or port');
+export const port = wholeNumber(1, 65535);
+export const folder = text(255, 'a folder name').min(1, 'must not be empty');
+export const displayName = text(256, 'a display name');
+
+/**
+ * An https:// base URL: scheme, host and port only, because the code appends its own paths. A
+ * path usually means a pasted Secret Identifier or portal link, so the message says what it was.
+ */
+export function baseUrl(example: string, pathHint: string) {
+  return z
+    .string()
+    .max(2048, { error: 'must be a URL of at most 2,048 characters', abort: true })
+    .superRefine((value, ctx) => {
+      const problem = baseUrlProblem(value, example, pathHint);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .transform((value) => value.replace(/\/+$/, ''));
+}
+
+function baseUrlProblem(value: string, example: string, pathHint: string): string | undefined {
+  if (!URL.canParse(value)) return `must be an https:// URL like ${example}`;
+  const url = new URL(value);
+  if (url.protocol !== 'https:') return `must be an https:// URL like ${example}`;
+  // The credentials themselves are never repeated: they may be real.
+  if (url.username || url.password) return `must not contain a user name or password (user:password@): give only ${url.protocol}//${url.host}`;
+  if (url.search || url.hash) return `must be scheme and host only, like ${example}: remove the ${url.search ? 'query (?…)' : 'fragment (#…)'}`;
+  if (url.pathname !== '/' && url.pathname !== '') return `must be scheme and host only, like ${example}: it has the path "${excerpt(url.pathname)}"${pathHint}`;
+  return undefined;
+}
