@@ -9,9 +9,12 @@ export function ps(value: string): string {
   return `'${value.replace(/['\u2018\u2019\u201a\u201b]/g, (q) => q + q)}'`;
 }
 
-/** A PowerShell argument: a GUID stays bare (as Microsoft's docs write it), anything else is quoted. */
+/**
+ * A PowerShell argument: a GUID, a host name or an IPv4 address stays bare (as Microsoft's docs
+ * write them); anything else is quoted.
+ */
 export function psArg(value: string): string {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value) ? value : ps(value);
+  return /^[A-Za-z0-9][A-Za-z0-9.-]*$/.test(value) ? value : ps(value);
 }
 
 /** POSIX shell word: left bare when it is plainly safe, otherwise single-quoted. */

@@ -107,13 +107,13 @@ export function failureRemedy(code: FailureCode, c: RemedyContext): string {
     case 'TOKEN_TENANT_MISMATCH':
       return `The token was issued by tenant ${c.tokenTenantId ?? '?'}, not the configured ${c.tenantId}. Set tenantId of app ${c.appId} to the tenant that holds ${c.address}.`;
     case 'IMAP_DNS':
-      return `The host ${c.host} does not resolve. Check the "host" of mailbox "${c.mailboxId}" (or defaults.host) in the config (Exchange Online: outlook.office365.com): Resolve-DnsName ${ps(c.host)}`;
+      return `The host ${c.host} does not resolve. Check the "host" of mailbox "${c.mailboxId}" (or defaults.host) in the config (Exchange Online: outlook.office365.com): Resolve-DnsName ${psArg(c.host)}`;
     case 'IMAP_CONNECT_REFUSED':
-      return `Nothing accepted a connection on ${c.host}:${c.port}. Check the port (993 for IMAPS) and outbound firewall: Test-NetConnection ${ps(c.host)} -Port ${c.port}`;
+      return `Nothing accepted a connection on ${c.host}:${c.port}. Check the port (993 for IMAPS) and outbound firewall: Test-NetConnection ${psArg(c.host)} -Port ${c.port}`;
     case 'IMAP_TLS':
       return `TLS to ${c.host}:${c.port} failed (${c.errorCode ?? 'handshake'}): ${tlsAdvice(c)} Never turn verification off.`;
     case 'IMAP_TIMEOUT':
-      return `${c.host}:${c.port} stopped answering. Check reachability (Test-NetConnection ${ps(c.host)} -Port ${c.port}) and Exchange Online service health in the Microsoft 365 admin center.`;
+      return `${c.host}:${c.port} stopped answering. Check reachability (Test-NetConnection ${psArg(c.host)} -Port ${c.port}) and Exchange Online service health in the Microsoft 365 admin center.`;
     case 'IMAP_AUTH_FAILED':
       return `Exchange refused the XOAUTH2 login of ${c.address}. ${exchangeIdentity(c)}`;
     case 'IMAP_NOT_CONNECTED':
