@@ -66,8 +66,8 @@ const notifyChannel = z.discriminatedUnion('type', [
     .object({
       type: z.literal('email'),
       id: channelId,
-      from: z.string().regex(EMAIL, 'must be the sender mailbox address').describe('Mailbox the monitor sends from (Graph sendMail, Mail.Send)'),
-      to: z.array(z.string().regex(EMAIL, 'must be an e-mail address')).min(1, 'must name at least one recipient'),
+      from: address.describe('Mailbox the monitor sends from (Graph sendMail, Mail.Send)'),
+      to: z.array(address).min(1, 'must name at least one recipient'),
     })
     .strict(),
 ]);
@@ -75,10 +75,10 @@ const notifyChannel = z.discriminatedUnion('type', [
 export const notifySchema = z
   .object({
     channels: z.array(notifyChannel).min(1, 'must list at least one channel'),
-    repeatHours: positiveInt.optional().describe('Re-notify a still-open incident after this long; NOTIFY_REPEAT_HOURS or 24 when omitted'),
-    expiryThresholdsDays: z.array(positiveInt).min(1).default([30, 14, 7, 3, 1]).describe('Notify when a credential enters each of these windows'),
-    timeoutMs: positiveInt.default(10_000).describe('Per delivery attempt'),
-    retries: z.number().int().min(0).max(5).default(2).describe('Attempts after the first, on timeouts, 429 and 5xx'),
+    repeatHours: wholeNumber(1, 8760, ' hours (a year)').optional().describe('Re-notify a still-open incident after this long; NOTIFY_REPEAT_HOURS or 24 when omitted'),
+    expiryThresholdsDays: z.array(wholeNumber(1, 3650, ' days')).min(1).default([30, 14, 7, 3, 1]).describe('Notify when a credential enters each of these windows'),
+    timeoutMs: requestMs(10_000).describe('Per delivery attempt'),
+    retries: wholeNumber(0, 5).default(2).describe('Attempts after the first, on timeouts, 429 and 5xx'),
   })
   .strict();
 

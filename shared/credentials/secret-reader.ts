@@ -25,7 +25,7 @@ export class SecretReader {
     const key = keyOf(location);
     let pending = this.inFlight.get(key);
     if (!pending) {
-      pending = this.load(key, location);
+      pending = this.load(key, location).then((secret) => usableSecret(secret, location));
       this.inFlight.set(key, pending);
     }
     return pending;
@@ -34,7 +34,8 @@ export class SecretReader {
   private async load(key: string, location: SecretLocation): Promise<ReadSecret> {
     if ('env' in location) {
       const value = this.env[location.env];
-      if (!value) throw new CheckFailure('SECRET_NOT_FOUND', 'secret', `${describeLocation(location)} is not set`);
+      if (value === undefined) throw new CheckFailure('SECRET_NOT_FOUND', 'secret', `${describeLocation(location)} is not set`);
+      if (value === '') throw new CheckFailure('SECRET_NOT_FOUND', 'secret', `${describeLocation(location)} is set but empty`);
       return { value };
     }
     const cached = this.useWarmCache ? warm.get(key) : undefined;
@@ -44,6 +45,23 @@ export class SecretReader {
     if (this.useWarmCache) warm.set(key, { secret, until: Date.now() + WARM_CACHE_MS });
     return secret;
   }
+}
+
+const BLANKS: Record<string, string> = { '\n': 'a line break', '\r\n': 'a Windows line break', ' ': 'a space', '\t': 'a tab' };
+
+/**
+ * Entra client secret values never contain whitespace, so a value with a trailing newline (from
+ * `echo` or a file) is refused as a wrong secret, and "create a new secret" would be the wrong
+ * fix. It is not trimmed here: the importing application reads the same stored value and fails
+ * with it, so the monitor names the stray characters instead of hiding them.
+ */
+function usableSecret(secret: ReadSecret, location: SecretLocation): ReadSecret {
+  const leading = /^\s+/.exec(secret.value)?.[0];
+  const trailing = /\s+$/.exec(secret.value)?.[0];
+  if (!leading && !trailing) return secret;
+  const name = (blank: string) => BLANKS[blank] ?? `${blank.length} whitespace characters`;
+  const what = [leading && `starts with ${name(leading)}`, trailing && `ends with ${name(trailing)}`].filter(Boolean).join(' and ');
+  throw new CheckFailure('TOKEN_INVALID_SECRET', 'secret', `the client secret in ${describeLocation(location)} ${what}: a client secret value never contains whitespace, so Entra ID would refuse it`, { errorCode: 'SECRET_WHITESPACE' });
 }
 
 /**

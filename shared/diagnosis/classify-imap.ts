@@ -27,6 +27,17 @@ function textOf(error: ImapLikeError): string {
   return parts.filter((p): p is string => typeof p === 'string' && p.length > 0).join(' | ').slice(0, 300);
 }
 
+/**
+ * OpenSSL's own text ("803C…:error:0A00010B:SSL routines:ssl3_get_record:wrong version
+ * number:../deps/openssl/…:350:\n") reduced to its reason, on one line: it goes into a table.
+ */
+export function tlsReason(message: string | undefined): string {
+  const text = message ?? '';
+  const openssl = /error:[0-9A-F]+:[^:]*routines:[^:]*:([^:]+):/i.exec(text);
+  const reason = openssl ? openssl[1]! : text;
+  return reason.replace(/\s+/g, ' ').trim().slice(0, 200);
+}
+
 /** The phase the session was in when it failed; `folder` is the caller's once connect() resolved. */
 export function sessionPhase(session: ImapSession, fallback: Phase): Phase {
   if (session.stage === 'connecting') return 'connect';
@@ -54,7 +65,7 @@ export function classifyImapError(thrown: unknown, session: ImapSession, phase: 
   }
   if (code === 'NotFound') return fail('IMAP_FOLDER_NOT_FOUND', 'folder', `${where}: ${error.message ?? 'folder not found'}`);
   if (code && DNS_CODES.has(code)) return fail('IMAP_DNS', 'connect', `${where}: host not found (${code})`);
-  if (code && isTlsCode(code)) return fail('IMAP_TLS', 'connect', `${where}: TLS failed (${code}: ${error.message ?? ''})`);
+  if (code && isTlsCode(code)) return fail('IMAP_TLS', 'connect', `${where}: TLS failed (${code}: ${tlsReason(error.message)})`);
   if (code && TIMEOUT_CODES.has(code)) return fail('IMAP_TIMEOUT', phase, `${where}: no answer in time during ${phase} (${code})`);
   if (code && REFUSED_CODES.has(code)) {
     return phase === 'connect'

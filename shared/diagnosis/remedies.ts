@@ -78,6 +78,11 @@ export function failureRemedy(code: FailureCode, c: RemedyContext): string {
     case 'SECRET_SOURCE_UNREACHABLE':
       return `The vault did not answer as Key Vault (or something else answered at its URL). Check the URL (az keyvault show --name ${va} --query properties.vaultUri -o tsv), its firewall (az keyvault network-rule list --name ${va}) and DNS/private endpoint from the Function App's network.`;
     case 'TOKEN_INVALID_SECRET':
+      if (c.errorCode === 'SECRET_WHITESPACE') {
+        return 'vaultUrl' in c.secret
+          ? `Store the Value again without the whitespace (type or paste it; a file written with echo ends with a line break): az keyvault secret set --vault-name ${va} --name ${sh(c.secret.name)} --value "<the secret's Value>"`
+          : `Set ${c.secret.env} to the Value without the whitespace: export ${c.secret.env}="$(printf %s "$${c.secret.env}" | tr -d '\\r\\n')" (a file written with echo ends with a line break).`;
+      }
       return `Entra rejected the client secret of app ${c.clientId} (AADSTS7000215) — often the secret's ID was stored instead of its Value. ${newSecret(c)}`;
     case 'TOKEN_SECRET_EXPIRED':
       return `The client secret of app ${c.clientId} has expired (AADSTS7000222). ${newSecret(c)}`;
@@ -147,7 +152,7 @@ export function warningRemedy(code: WarningCode, c: RemedyContext): string | und
     case 'CREDENTIAL_EXPIRING':
       return (
         `Rotate before mail stops: ${newSecret(c)}` +
-        (c.entraInUse ? `. When every mailbox of app ${c.appId} checks ok with the new value, remove the old secret: az ad app credential delete --id ${c.clientId} --key-id ${c.entraInUse.keyId}` : '')
+        (c.entraInUse ? `. When every mailbox of app ${c.appId} checks ok with the new value, remove the old secret: az ad app credential delete --id ${sh(c.clientId)} --key-id ${sh(c.entraInUse.keyId)}` : '')
       );
     case 'CREDENTIAL_ROTATION_INCOMPLETE':
       return (

@@ -13,6 +13,10 @@ import { classifyImapError, sessionPhase } from '../diagnosis/classify-imap';
 import type { Phase } from '../contract/codes';
 import type { FolderStatus } from '../contract/result';
 import { ImapSession } from './imap-session';
+import { sniffHttp } from './sniff-http';
+
+/** How long the wrong-protocol question may take, after the greeting timed out. */
+const SNIFF_MS = 1500;
 import type { TlsReuse } from './tls-reuse';
 
 export interface ImapTarget {
@@ -86,7 +90,13 @@ export async function probeImap(target: ImapTarget, accessToken: string, options
   } catch (error) {
     if (phase === 'folder' || phase === 'logout') options.mark(phase, now() - started);
     const at = phase === 'connect' ? sessionPhase(session, 'connect') : phase;
-    throw classifyImapError(error, session, at, where);
+    const failure = classifyImapError(error, session, at, where);
+    // TLS up, no greeting (imapflow's ETIMEOUT): is it a web server on this port? (#11.13)
+    if (failure.code === 'IMAP_TIMEOUT' && failure.phase === 'connect' && failure.detail.errorCode === 'ETIMEOUT' && !options.signal.aborted) {
+      const http = await sniffHttp(target.host, target.port, SNIFF_MS, options.lookup);
+      if (http) throw new CheckFailure('IMAP_PROTOCOL', 'connect', `${where}: no IMAP greeting; a web server answers on this port (${http})`, { serverResponse: http, errorCode: 'HTTP_ON_IMAP_PORT' }, { cause: error });
+    }
+    throw failure;
   } finally {
     options.signal.removeEventListener('abort', onAbort);
     // close() is idempotent and never throws; after LOGOUT it only releases the socket.

@@ -56,10 +56,14 @@ describe('status codes', () => {
     expect(body(failed).results[0]!.failure!.code).toBe('IMAP_AUTH_FAILED');
   });
 
-  it('400 for an unknown mailbox id, before any run', async () => {
+  it('400 for an unknown mailbox id, before any run (#11.11: the failure shape of every other refusal; #11.16: bounded)', async () => {
     const before = counters();
     const response = await get('?mailbox=ok1&mailbox=nope');
-    expect(response).toMatchObject({ status: 400, jsonBody: { status: 'unknown', error: expect.stringContaining('mailbox nope: no such mailbox id') } });
+    expect(response).toMatchObject({ status: 400, jsonBody: { status: 'unknown', failure: { code: 'CONFIG_INVALID', phase: 'config', kind: 'config', message: expect.stringContaining('mailbox: no such mailbox id in the config: nope (known: ') } } });
+    // A 100 KB id is not echoed back whole.
+    const huge = await get(`?mailbox=${'x'.repeat(100_000)}`);
+    expect(huge.status).toBe(400);
+    expect(JSON.stringify(huge.jsonBody).length).toBeLessThan(2000);
     expect(headers(response)['cache-control']).toBe('no-store');
     expect(counters()).toEqual(before);
   });
