@@ -15,8 +15,8 @@ import type { FolderStatus } from '../contract/result';
 import { ImapSession } from './imap-session';
 import { sniffHttp } from './sniff-http';
 
-/** How long the wrong-protocol question may take, after the greeting timed out. */
-const SNIFF_MS = 1500;
+/** How long the wrong-protocol question may take after the greeting timed out: a web server answers a HEAD at once. */
+const SNIFF_MS = 500;
 import type { TlsReuse } from './tls-reuse';
 
 export interface ImapTarget {
