@@ -8,8 +8,8 @@
  *
  * Channels: the report (JSON), the table, the Functions log and Application Insights envelopes
  * (the timer handler called as the host calls it, a local ingestion endpoint), thrown messages,
- * the CLI's stdout and stderr, and Dovecot's log. (Table rows and notifications join when the
- * storage and notification sinks land.)
+ * the mailbox-state rows in Table Storage (Azurite), the CLI's stdout and stderr, and Dovecot's
+ * log. (Notifications are not searched yet.)
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +24,8 @@ import { startIngestionServer, type IngestionServer } from '../../sim/ingestion-
 import type { SimTenant } from '../../sim/tenant';
 import { startDovecot, type Dovecot } from '../dovecot/dovecot-harness';
 import { reportingEnv } from '../report/telemetry-fixture';
+import { stateStoreFromSettings } from '../../shared/report/state-sink';
+import { startAzurite, type Azurite } from '../storage/azurite';
 import { ENV_SECRET, MONITOR_SECRET, catalogueConfig, catalogueScenario, type Endpoints } from './catalogue';
 import { runCli } from './cli-process';
 import { closedPort } from './net-helpers';
@@ -32,6 +34,7 @@ import { byId, runAgainst, startTenant } from './sim-harness';
 let tenant: SimTenant;
 let ingestion: IngestionServer;
 let dovecot: Dovecot;
+let azurite: Azurite;
 let endpoints: Endpoints;
 const saved = { ...process.env };
 const ECHO_IDS = ['ok1', 'expiring', 'nogrant'];
@@ -39,13 +42,14 @@ const ECHO_IDS = ['ok1', 'expiring', 'nogrant'];
 beforeAll(async () => {
   tenant = await startTenant(catalogueScenario());
   ingestion = await startIngestionServer(trustedSimCa());
+  azurite = await startAzurite();
   dovecot = await startDovecot({ exchange: () => tenant.scenario.exchange, publicKeyPem: tenant.key.publicKeyPem, tls: issueServerCert(trustedSimCa()) });
   endpoints = { authorityHost: tenant.entra.url, keyVaultUrl: tenant.vault.url, imapPort: tenant.imap.port, ports: { CLOSED: await closedPort(), UNTRUSTED: 1, PLAIN: 1 } };
 }, 60_000);
 
 afterAll(async () => {
   process.env = saved;
-  await Promise.all([tenant?.stop(), ingestion?.stop(), dovecot?.stop()]);
+  await Promise.all([tenant?.stop(), ingestion?.stop(), dovecot?.stop(), azurite?.stop()]);
 });
 
 /** Every value that must never appear: secrets, identity header, every token issued. */
@@ -129,13 +133,16 @@ describe('#10 no secret leaves the monitor, whatever the servers echo', () => {
 
     // 3. The timer function, as the host calls it, reporting to Application Insights, while Entra echoes.
     const dir = mkdtempSync(join(tmpdir(), 'leak-'));
-    process.env = { ...saved, ...tenant.identityEnv, ...reportingEnv(ingestion.connectionString), MAILBOX_HEALTH_CONFIG: JSON.stringify(echoConfig()) };
+    process.env = { ...saved, ...tenant.identityEnv, ...reportingEnv(ingestion.connectionString), ...azurite.env, MAILBOX_HEALTH_CONFIG: JSON.stringify(echoConfig()) };
     tenant.faults.set('entra', [{ fault: { kind: 'echo', status: 400 } }]);
     resetTokenClients();
     const context = new InvocationContext({ invocationId: 'leak', functionName: 'checkTimer', logHandler: (level, ...args) => record('functions log', `${level} ${args.join(' ')}`) });
     await checkTimer({ isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } }, context).catch((e: unknown) => record('thrown', String(e)));
     record('telemetry', JSON.stringify(ingestion.envelopes));
     expect(ingestion.envelopes.length).toBeGreaterThan(0);
+    const rows = await stateStoreFromSettings(process.env).list();
+    expect(rows.length).toBeGreaterThan(0);
+    record('table rows', JSON.stringify(rows));
 
     // 4. The CLI as a separate process, table and JSON, against the same echoing Entra.
     const file = join(dir, 'echo.json');
@@ -164,7 +171,7 @@ describe('#10 no secret leaves the monitor, whatever the servers echo', () => {
 
     const hits = search(channels);
     expect(hits).toEqual([]);
-    expect(Object.keys(channels).sort()).toEqual(['cli stderr', 'cli stdout', 'dovecot log', 'functions log', 'report', 'table', 'telemetry']);
+    expect(Object.keys(channels).sort()).toEqual(['cli stderr', 'cli stdout', 'dovecot log', 'functions log', 'report', 'table', 'table rows', 'telemetry']);
     expect(secretValues().length).toBeGreaterThan(30);
 
     // The control: the same echoing servers with the redactor returning its input unchanged.
