@@ -8,7 +8,7 @@
  * To add a sink, add one factory to FACTORIES: the settings it reads and how it is built.
  */
 import type { Delivery } from './delivery';
-import { STATE_SETTINGS, StateSink, stateConfigured, stateStoreFromSettings } from './state-sink';
+import { STATE_SETTINGS, stateConfigured } from './state-settings';
 import type { Sink } from './sink';
 
 export interface SinkFactory {
@@ -41,6 +41,9 @@ const state: SinkFactory = {
   settings: [...STATE_SETTINGS],
   create(env) {
     if (!stateConfigured(env)) return undefined;
+    // Required here, not imported at the top: the Storage SDKs load only where state is kept.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { StateSink, stateStoreFromSettings } = require('./state-sink') as typeof import('./state-sink');
     return new StateSink(stateStoreFromSettings(env));
   },
 };

@@ -6,8 +6,11 @@
 import type { RunReport } from '../contract/result';
 import type { RunPlan } from '../run/plan';
 import { StateStore } from '../state/state-store';
-import { STORAGE_CONNECTION, storageAccount } from '../storage/storage-account';
+import { storageAccount } from '../storage/storage-account';
 import type { RunContext, Sink } from './sink';
+import { STATE_SETTINGS, stateConfigured } from './state-settings';
+
+export { STATE_SETTINGS, stateConfigured };
 
 export class StateSink implements Sink {
   readonly name = 'state';
@@ -33,15 +36,6 @@ export class StateSink implements Sink {
   async flush(): Promise<void> {
     // Every write is awaited in report(): nothing is buffered.
   }
-}
-
-/** The app settings the state sink reads (a change rebuilds it). */
-export const STATE_SETTINGS = ['MAILBOX_STATE', STORAGE_CONNECTION, `${STORAGE_CONNECTION}__accountName`, `${STORAGE_CONNECTION}__tableServiceUri`, `${STORAGE_CONNECTION}__queueServiceUri`, `${STORAGE_CONNECTION}__credential`, `${STORAGE_CONNECTION}__clientId`] as const;
-
-/** Whether this environment keeps state: Storage configured and not switched off. */
-export function stateConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
-  if (env.MAILBOX_STATE?.toLowerCase() === 'off') return false;
-  return Boolean(env[STORAGE_CONNECTION] || env[`${STORAGE_CONNECTION}__accountName`] || env[`${STORAGE_CONNECTION}__tableServiceUri`]);
 }
 
 let shared: { key: string; store: StateStore } | undefined;

@@ -56,19 +56,8 @@ export interface LatestRow {
   result: string;
 }
 
-export interface HistoryRow {
-  partitionKey: string;
-  rowKey: string;
-  mailbox: string;
-  status: StoredStatus;
-  code: string;
-  phase: string;
-  message: string;
-  warningCodes: string;
-  checkedAt: string;
-  durationMs: number;
-  runId: string;
-}
+/** One check in a mailbox's history: the latest row's headline fields, keyed by mailbox and time. */
+export type HistoryRow = Pick<LatestRow, 'partitionKey' | 'rowKey' | 'mailbox' | 'status' | 'code' | 'phase' | 'message' | 'warningCodes' | 'checkedAt' | 'durationMs' | 'runId'>;
 
 export const STRIP_HOURS = 24;
 /** One character per hour, the worst of the hour: none, not checked, ok, degraded, failed. */

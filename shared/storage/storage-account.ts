@@ -12,7 +12,9 @@ import { TableClient } from '@azure/data-tables';
 import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
 import { QueueClient } from '@azure/storage-queue';
 
-export const STORAGE_CONNECTION = 'AzureWebJobsStorage';
+import { STORAGE_CONNECTION } from '../report/state-settings';
+
+export { STORAGE_CONNECTION };
 
 export type StorageAccount =
   | { kind: 'connectionString'; connectionString: string }
