@@ -6,7 +6,7 @@
  * so its CPU and peak RSS are its own. Ends with one summary line per back end.
  *
  *   npm run bench -- --mailboxes 1000 --apps 10 --delay-ms 25 [--backends simulator,dovecot]
- *                    [--lanes typical,floor,engine] [--engine-concurrency N] [--cpu-prof DIR] [--json FILE] [--no-module-load]
+ *                    [--lanes typical,floor,engine] [--engine-concurrency N] [--run-ms MS] [--cpu-prof DIR] [--json FILE] [--no-module-load]
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -14,6 +14,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { FOREIGN_AZURE_ENV } from '../sim/tenant';
 import { fleetAddress, fleetAppOf, fleetApps, type Fleet } from './fleet-scenario';
 import type { LaneResult, LaneSpec } from './lane-spec';
 import { measureModuleLoad } from './module-load';
@@ -21,7 +22,6 @@ import type { Backend, WorldEndpoints, WorldStats } from './world';
 
 type Lane = 'typical' | 'floor' | 'engine';
 const ROOT = join(__dirname, '..', '..');
-const FOREIGN_AZURE_ENV = ['AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET', 'AZURE_TENANT_ID', 'AZURE_CLIENT_CERTIFICATE_PATH', 'AZURE_FEDERATED_TOKEN_FILE', 'AZURE_USERNAME', 'AZURE_TOKEN_CREDENTIALS', 'MSI_ENDPOINT', 'MSI_SECRET'];
 
 interface LaneMeasure {
   lane: Lane;
@@ -45,6 +45,8 @@ const { values: args } = parseArgs({
     'floor-concurrency': { type: 'string', default: '64' },
     /** Sets the config's concurrency for the engine lane (default: the engine's own default). */
     'engine-concurrency': { type: 'string' },
+    /** Sets timeouts.runMs for the engine lane: the default (240 s, below the Functions timeout) is too short for 10,000 mailboxes on a busy 2-core machine. */
+    'run-ms': { type: 'string' },
     'cpu-prof': { type: 'string' },
     json: { type: 'string' },
     'module-load': { type: 'boolean', default: true },
@@ -105,6 +107,7 @@ async function runLane(lane: Lane, backend: Backend, endpoints: WorldEndpoints):
       keyVaultUrl: endpoints.keyVaultUrl,
       defaults: { host: endpoints.imap.host, port: endpoints.imap.port },
       ...(args['engine-concurrency'] ? { concurrency: Number(args['engine-concurrency']) } : {}),
+      ...(args['run-ms'] ? { timeouts: { runMs: Number(args['run-ms']) } } : {}),
       apps: apps.map((a) => ({ id: a.id, tenantId: a.tenantId, clientId: a.clientId, credential: { keyVaultSecret: a.secretName } })),
       mailboxes: Array.from({ length: fleet.mailboxes }, (_, i) => ({ id: `m${i}`, address: fleetAddress(i), app: apps[fleetAppOf(i, fleet)]!.id })),
     };

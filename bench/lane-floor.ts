@@ -5,8 +5,7 @@
  */
 import { request } from 'node:https';
 import tls from 'node:tls';
-import pLimit from 'p-limit';
-import { printResult, readSpec, type LaneSpec } from './lane-spec';
+import { readSpec, runLaneChecks, type LaneSpec } from './lane-spec';
 
 function token(spec: LaneSpec, app: LaneSpec['apps'][number]): Promise<string> {
   const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: app.clientId, client_secret: app.secret, scope: 'https://outlook.office365.com/.default' }).toString();
@@ -71,25 +70,7 @@ async function main(): Promise<void> {
   const spec = readSpec();
   const context = tls.createSecureContext();
   const tokens = await Promise.all(spec.apps.map((app) => token(spec, app)));
-  const limit = pLimit(spec.concurrency);
-  const durations: number[] = [];
-  let failed = 0;
-  let firstFailure: string | undefined;
-  await Promise.all(
-    spec.mailboxes.map((mailbox) =>
-      limit(async () => {
-        const started = performance.now();
-        try {
-          await check(spec, context, mailbox.address, tokens[mailbox.app]!);
-        } catch (error) {
-          failed++;
-          firstFailure ??= (error as Error).message;
-        }
-        durations.push(performance.now() - started);
-      }),
-    ),
-  );
-  printResult({ durations, failed, firstFailure });
+  await runLaneChecks(spec, (mailbox) => check(spec, context, mailbox.address, tokens[mailbox.app]!));
 }
 
 void main();

@@ -32,7 +32,7 @@ export interface SimTenant {
 }
 
 /** Credentials that would make DefaultAzureCredential pick another identity than the simulator's. */
-const FOREIGN_AZURE_ENV = ['AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET', 'AZURE_TENANT_ID', 'AZURE_CLIENT_CERTIFICATE_PATH', 'AZURE_FEDERATED_TOKEN_FILE', 'AZURE_USERNAME', 'AZURE_TOKEN_CREDENTIALS', 'MSI_ENDPOINT', 'MSI_SECRET'];
+export const FOREIGN_AZURE_ENV = ['AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET', 'AZURE_TENANT_ID', 'AZURE_CLIENT_CERTIFICATE_PATH', 'AZURE_FEDERATED_TOKEN_FILE', 'AZURE_USERNAME', 'AZURE_TOKEN_CREDENTIALS', 'MSI_ENDPOINT', 'MSI_SECRET'];
 
 /**
  * Make this process read the vault as the simulated monitor identity, as a Function App reads it

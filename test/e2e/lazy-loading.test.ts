@@ -5,10 +5,10 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN } from './cli-process';
+import { closedPort } from './net-helpers';
 
 let dir: string;
 let hook: string;
@@ -45,15 +45,6 @@ async function loadedBy(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ 
   const child = spawn(process.execPath, ['--require', hook, BIN, ...args], { env: { ...process.env, ...env, LOADED_FILE: file, MAILBOX_HEALTH_CONFIG: '' }, stdio: 'ignore' });
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   return { code, packages: JSON.parse(require('node:fs').readFileSync(file, 'utf8') as string) as string[] };
-}
-
-/** A loopback port nothing listens on: the twin's token request is refused at once. */
-async function closedPort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 describe('what each command loads', () => {
