@@ -4,7 +4,8 @@
  * retried batch, an overlapping run) never lose a strip cell or a "since": the loser re-reads and
  * merges. Every request has a timeout.
  */
-import { RestError, TableClient, odata, type TableEntityResult } from '@azure/data-tables';
+import type * as DataTables from '@azure/data-tables';
+import type { TableClient, TableEntityResult } from '@azure/data-tables';
 import pLimit from 'p-limit';
 import type { CheckResult } from '../contract/result';
 import type { RunContext } from '../report/sink';
@@ -22,6 +23,9 @@ import {
   type HistoryRow,
   type LatestRow,
 } from './mailbox-state';
+
+// Required on first use, so `validate`, `schema` and a config error never load it (issue 9).
+const tables = () => require('@azure/data-tables') as typeof DataTables;
 
 const WRITE_ATTEMPTS = 5;
 /** Rows of the latest table that are not a mailbox's (the purge marker). */
@@ -95,7 +99,7 @@ export class StateStore {
   async list(): Promise<LatestRow[]> {
     await this.ensureTables();
     const rows: LatestRow[] = [];
-    const pages = this.latest.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${LATEST_PARTITION}` }, ...timeout() });
+    const pages = this.latest.listEntities<Record<string, unknown>>({ queryOptions: { filter: tables().odata`PartitionKey eq ${LATEST_PARTITION}` }, ...timeout() });
     for await (const entity of pages) rows.push(toLatestRow(entity));
     return rows;
   }
@@ -104,7 +108,7 @@ export class StateStore {
   async historyOf(mailbox: string, since: Date): Promise<HistoryRow[]> {
     await this.ensureTables();
     const rows: HistoryRow[] = [];
-    const filter = odata`PartitionKey eq ${encodeKey(mailbox)} and RowKey le ${historyCutoffKey(since)}`;
+    const filter = tables().odata`PartitionKey eq ${encodeKey(mailbox)} and RowKey le ${historyCutoffKey(since)}`;
     for await (const entity of this.history.listEntities<HistoryRow>({ queryOptions: { filter }, ...timeout() })) rows.push(entity);
     return rows;
   }
@@ -145,7 +149,7 @@ export class StateStore {
     try {
       current = await this.latest.getEntity<{ lastPurgeAt: string }>(META_PARTITION, 'purge', timeout());
     } catch (error) {
-      if (!(error instanceof RestError && error.statusCode === 404)) throw error;
+      if (!(error instanceof tables().RestError && error.statusCode === 404)) throw error;
     }
     if (current && now.getTime() - Date.parse(current.lastPurgeAt) < PURGE_EVERY_MS) return undefined;
     const marker = { partitionKey: META_PARTITION, rowKey: 'purge', lastPurgeAt: now.toISOString() };
@@ -153,7 +157,7 @@ export class StateStore {
       if (current) await this.latest.updateEntity(marker, 'Replace', { etag: current.etag, ...timeout() });
       else await this.latest.createEntity(marker, timeout());
     } catch (error) {
-      if (error instanceof RestError && (error.statusCode === 409 || error.statusCode === 412)) return undefined;
+      if (error instanceof tables().RestError && (error.statusCode === 409 || error.statusCode === 412)) return undefined;
       throw error;
     }
     return this.purge(new Date(now.getTime() - historyDays * 24 * 3600_000), configured);
@@ -161,7 +165,7 @@ export class StateStore {
 
   private async purgeHistory(mailbox: string, cutoff: Date): Promise<number> {
     const partition = encodeKey(mailbox);
-    const filter = odata`PartitionKey eq ${partition} and RowKey gt ${historyCutoffKey(cutoff)}`;
+    const filter = tables().odata`PartitionKey eq ${partition} and RowKey gt ${historyCutoffKey(cutoff)}`;
     const keys: string[] = [];
     for await (const entity of this.history.listEntities({ queryOptions: { filter, select: ['RowKey'] }, ...timeout() })) keys.push(entity.rowKey!);
     for (let i = 0; i < keys.length; i += 100) {
@@ -175,7 +179,7 @@ export class StateStore {
       const entity: TableEntityResult<Record<string, unknown>> = await this.latest.getEntity(LATEST_PARTITION, encodeKey(mailbox), timeout());
       return { row: toLatestRow(entity), etag: entity.etag };
     } catch (error) {
-      if (error instanceof RestError && error.statusCode === 404) return undefined;
+      if (error instanceof tables().RestError && error.statusCode === 404) return undefined;
       throw error;
     }
   }
@@ -190,7 +194,7 @@ export class StateStore {
         else await this.latest.createEntity(row, timeout());
         return;
       } catch (error) {
-        const conflict = error instanceof RestError && (error.statusCode === 409 || error.statusCode === 412);
+        const conflict = error instanceof tables().RestError && (error.statusCode === 409 || error.statusCode === 412);
         if (!conflict || attempt >= WRITE_ATTEMPTS) throw error;
         // Writers that collided should not collide again in lockstep.
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));

@@ -8,9 +8,16 @@
  *   and *Storage Table Data Contributor*; no key ever sits in a setting.
  * - Locally and in tests: `AzureWebJobsStorage` holding a connection string (Azurite's).
  */
-import { TableClient } from '@azure/data-tables';
-import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
-import { QueueClient } from '@azure/storage-queue';
+import type * as DataTables from '@azure/data-tables';
+import type { TableClient } from '@azure/data-tables';
+import type * as Identity from '@azure/identity';
+import type { TokenCredential } from '@azure/identity';
+import type * as StorageQueue from '@azure/storage-queue';
+import type { QueueClient } from '@azure/storage-queue';
+
+// The SDKs are required on first use, so `validate`, `schema` and a config error never load them (issue 9).
+const identity = () => require('@azure/identity') as typeof Identity;
+const dataTables = () => require('@azure/data-tables') as typeof DataTables;
 
 import { STORAGE_CONNECTION } from '../report/state-settings';
 
@@ -45,8 +52,8 @@ export function storageAccount(env: NodeJS.ProcessEnv = process.env, connection 
   }
   const clientId = env[`${connection}__clientId`];
   const credential = env[`${connection}__credential`]?.toLowerCase() === 'managedidentity'
-    ? new ManagedIdentityCredential(clientId ? { clientId } : {})
-    : new DefaultAzureCredential(clientId ? { managedIdentityClientId: clientId } : {});
+    ? new (identity().ManagedIdentityCredential)(clientId ? { clientId } : {})
+    : new (identity().DefaultAzureCredential)(clientId ? { managedIdentityClientId: clientId } : {});
   return { kind: 'identity', queueServiceUri, tableServiceUri, credential };
 }
 
@@ -55,12 +62,13 @@ const retryOptions = { maxRetries: 2, tryTimeoutInMs: STORAGE_TIMEOUT_MS };
 export function tableClient(account: StorageAccount, table: string): TableClient {
   if (account.kind === 'connectionString') {
     const insecure = /DefaultEndpointsProtocol=http;|TableEndpoint=http:|UseDevelopmentStorage=true/i.test(account.connectionString);
-    return TableClient.fromConnectionString(account.connectionString, table, { allowInsecureConnection: insecure, retryOptions: { maxRetries: 2 } });
+    return dataTables().TableClient.fromConnectionString(account.connectionString, table, { allowInsecureConnection: insecure, retryOptions: { maxRetries: 2 } });
   }
-  return new TableClient(account.tableServiceUri, table, account.credential, { retryOptions: { maxRetries: 2 } });
+  return new (dataTables().TableClient)(account.tableServiceUri, table, account.credential, { retryOptions: { maxRetries: 2 } });
 }
 
 export function queueClient(account: StorageAccount, queue: string): QueueClient {
+  const { QueueClient } = require('@azure/storage-queue') as typeof StorageQueue;
   if (account.kind === 'connectionString') return new QueueClient(account.connectionString, queue, { retryOptions });
   return new QueueClient(`${account.queueServiceUri.replace(/\/$/, '')}/${queue}`, account.credential, { retryOptions });
 }
