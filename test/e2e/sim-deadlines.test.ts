@@ -2,7 +2,10 @@
  * What stalls and what the monitor itself breaks: timeouts name the phase that stalled, the
  * mailbox deadline cuts a hung step, a monitor bug becomes INTERNAL without touching the others.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AccessToken, TokenCredential } from '@azure/identity';
+import { parseConfig } from '../../shared/config/load';
 import type { SimTenant } from '../../sim/tenant';
 import { catalogueConfig, catalogueScenario, TENANT, type Endpoints } from './catalogue';
 import { closedPort } from './net-helpers';
@@ -68,7 +71,7 @@ describe('timeouts and deadlines', () => {
     expect(results.ok1!.status).toBe('ok');
   });
 
-  it('the run deadline ends the checks still waiting', async () => {
+  it('the run deadline ends the checks still waiting, and the report says it is partial', async () => {
     const config = baseConfig();
     config.concurrency = 1;
     config.timeouts = { tokenMs: 10_000, checkMs: 10_000, runMs: 800 };
@@ -80,6 +83,11 @@ describe('timeouts and deadlines', () => {
     ]);
     expect(report.results[0]!.failure!.message).toMatch(/run's deadline/);
     expect(report.durationMs).toBeLessThan(2500);
+    // Issue 10, lifecycle: a run that cannot finish in time reports what it has, marked partial;
+    // the mailbox never started says so (phase "run"), not "during secret".
+    expect(report.partial).toEqual({ reason: 'deadline', message: "the run's deadline (timeouts.runMs) was reached: 1 of 2 mailbox(es) checked", notChecked: ['later'] });
+    expect(report.results[1]!.failure).toMatchObject({ phase: 'run', message: "not checked: the run's deadline (timeouts.runMs) was reached before its turn" });
+    expect(report.results[1]!.failure!.remedy).toContain('keep timeouts.runMs below the Functions timeout');
   });
 
   it('an unreachable vault is SECRET_SOURCE_UNREACHABLE; the reachable one still works', async () => {
@@ -158,5 +166,16 @@ describe('timeouts and deadlines', () => {
     const { report } = await runAgainst(baseConfig(), { vaultCredential: none });
     expect(report.results[0]!.failure).toMatchObject({ code: 'SECRET_ACCESS_DENIED', phase: 'secret', kind: 'permission' });
     expect(report.results[0]!.failure!.remedy).toMatch(/az login .*az functionapp identity assign/);
+  });
+});
+
+describe('the run deadline and the Functions timeout (issue 10: lifecycle)', () => {
+  it('the default timeouts.runMs ends a run before host.json\'s functionTimeout kills it silently', () => {
+    const { functionTimeout } = JSON.parse(readFileSync(join(__dirname, '..', '..', 'host.json'), 'utf8')) as { functionTimeout: string };
+    const [h, m, sec] = functionTimeout.split(':').map(Number) as [number, number, number];
+    const hostMs = ((h * 60 + m) * 60 + sec) * 1000;
+    const config = parseConfig(baseConfig(), 'defaults');
+    // Room left to write the report and deliver it (the flush) before the host's limit.
+    expect(hostMs - config.timeouts.runMs).toBeGreaterThanOrEqual(30_000);
   });
 });
