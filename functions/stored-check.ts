@@ -7,6 +7,7 @@
 import type { HttpResponseInit, InvocationContext } from '@azure/functions';
 import { ConfigError, configFailure } from '../shared/config/config-error';
 import { stateStoreFromSettings } from '../shared/report/state-sink';
+import { UnknownMailboxError } from '../shared/run/plan';
 import { storedReport } from '../shared/state/stored-report';
 import { StorageSettingsError } from '../shared/storage/storage-account';
 import { planFromSettings } from './run-from-settings';
@@ -22,9 +23,8 @@ export async function storedCheck(only: string[], context: InvocationContext, en
       context.error(error.message);
       return { status: 500, headers: NO_STORE, jsonBody: { status: 'unknown', failure: configFailure(error) } };
     }
-    if (error instanceof Error && error.message.startsWith('--mailbox')) {
-      return { status: 400, headers: NO_STORE, jsonBody: { status: 'unknown', error: error.message.replace('--mailbox', 'mailbox') } };
-    }
+    // Typed, not recognised by its message; the same body as the live check's 400 (#11.11).
+    if (error instanceof UnknownMailboxError) return { status: 400, headers: NO_STORE, jsonBody: { status: 'unknown', failure: error.failure('mailbox') } };
     throw error;
   }
   try {
