@@ -42,14 +42,16 @@ module account 'br/public:avm/res/storage/storage-account:0.8.3' = {
   }
 }
 
+// The account as a parent for the queues and tables; they wait for the module explicitly, since
+// a reference to an existing resource creates no dependency.
 resource existingAccount 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: name
-  dependsOn: [account]
 }
 
 resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' = {
   parent: existingAccount
   name: 'default'
+  dependsOn: [account]
 }
 
 resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = [for queue in queueNames: {
@@ -60,6 +62,7 @@ resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-
 resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' = {
   parent: existingAccount
   name: 'default'
+  dependsOn: [account]
 }
 
 resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for table in tableNames: {
@@ -68,4 +71,3 @@ resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-
 }]
 
 output name string = account.outputs.name
-output blobEndpoint string = existingAccount.properties.primaryEndpoints.blob
