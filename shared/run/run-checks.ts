@@ -17,6 +17,7 @@ import { TokenProvider } from '../token/token-provider';
 import { checkMailbox } from './check-mailbox';
 import { DeadlineExceeded, deadlineSignal, isInterruption } from './deadline';
 import type { RunPlan } from './plan';
+import { preloadRunModules } from './preload';
 import { buildReport } from './report';
 import type { CheckResult, PartialRun, RunReport, Warning } from '../contract/result';
 
@@ -42,6 +43,7 @@ export interface RunStats {
 }
 
 export async function runChecks(plan: RunPlan, options: RunOptions = {}): Promise<{ report: RunReport; stats: RunStats }> {
+  preloadRunModules(plan);
   const startedAt = new Date();
   const started = performance.now();
   const run = deadlineSignal(plan.timeouts.runMs, options.signal);

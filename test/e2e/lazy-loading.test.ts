@@ -59,13 +59,13 @@ describe('what each command loads', () => {
     expect(run.packages.filter((p) => HEAVY.test(p))).toEqual([]);
   });
 
-  it('a check loads what it uses: MSAL for the token, but no Key Vault SDK for an env credential and no imapflow before a token', async () => {
+  it('a check loads what it uses, before its clocks start: MSAL and imapflow, but no Key Vault SDK for an env credential', async () => {
     const port = await closedPort();
     const file = join(dir, 'closed.json');
     writeFileSync(file, JSON.stringify(config('https://contoso-kv.vault.azure.net', `https://127.0.0.1:${port}`, port)));
     const run = await loadedBy(['check', '--config', file, '--json'], { LAZY_TEST_SECRET: 'lazy-test-secret-value' });
     expect(run.code).toBe(2); // TOKEN_ENDPOINT_UNREACHABLE
-    expect(run.packages).toContain('@azure/msal-node');
-    expect(run.packages.filter((p) => /^(@azure\/(identity|keyvault-secrets)|imapflow)$/.test(p))).toEqual([]);
+    expect(run.packages).toEqual(expect.arrayContaining(['@azure/msal-node', 'imapflow']));
+    expect(run.packages.filter((p) => /^@azure\/(identity|keyvault-secrets)$/.test(p))).toEqual([]);
   });
 });
