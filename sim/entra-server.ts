@@ -134,7 +134,7 @@ export async function startEntra(options: EntraOptions): Promise<EntraServer> {
           audience: decision.fault === 'wrong-audience' ? GRAPH_RESOURCE : s.audience,
           tenantId: decision.fault === 'wrong-tenant' ? FOREIGN_TENANT_ID : s.tenantId,
         });
-        if (stats.issuedTokens.length < 10_000) stats.issuedTokens.push(accessToken);
+        if (stats.issuedTokens.length < 1000) stats.issuedTokens.push(accessToken);
         return sendJson(res, 200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: accessToken }, {
           ...headers,
           pragma: 'no-cache',

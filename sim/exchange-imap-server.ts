@@ -43,6 +43,8 @@ export interface ExchangeImap {
   stop(): Promise<void>;
 }
 
+const MAX_LOGGED_CONNECTIONS = 1000;
+
 // base64 of the UTF-16LE front-end name, the shape of Exchange's greeting id.
 const SERVER_ID = Buffer.from('SIM0PR01MB0001.prod.outlook.sim', 'utf16le').toString('base64');
 
@@ -51,6 +53,11 @@ export async function startExchangeImap(options: ExchangeImapOptions): Promise<E
   const sockets = new Set<Socket>();
   const stats = { connections: 0, logins: 0, resumed: 0 };
   const commandLog: string[][] = [];
+  // Bounded: a soak of thousands of runs in one process must not grow the simulator itself.
+  const logConnection = (commands: string[]) => {
+    if (commandLog.length >= MAX_LOGGED_CONNECTIONS) commandLog.splice(0, commandLog.length - MAX_LOGGED_CONNECTIONS + 1);
+    commandLog.push(commands);
+  };
 
   const track = (socket: Socket): void => {
     sockets.add(socket);
@@ -72,7 +79,7 @@ export async function startExchangeImap(options: ExchangeImapOptions): Promise<E
     stats.connections++;
     if (socket.isSessionReused()) stats.resumed++;
     const commands: string[] = [];
-    commandLog.push(commands);
+    logConnection(commands);
     runExchangeSession(socket, {
       scenario: options.scenario,
       publicKeyPem: options.publicKeyPem,
@@ -95,7 +102,7 @@ export async function startExchangeImap(options: ExchangeImapOptions): Promise<E
   });
   const silent = makeServer((socket) => {
     stats.connections++;
-    commandLog.push([]);
+    logConnection([]);
     socket.on('error', () => socket.destroy());
   });
 

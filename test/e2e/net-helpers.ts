@@ -24,13 +24,16 @@ export async function untrustedTlsServer(): Promise<{ port: number; stop: () => 
   return { port, stop: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
-/** A plain-text IMAP greeting where TLS is expected (port 143 configured as 993). */
-export async function plainImapServer(): Promise<{ port: number; stop: () => Promise<void> }> {
+/**
+ * Listens on loopback and tracks every raw connection, so stop() also ends connections the server
+ * never answers; `onConnection` decides what (if anything) is said.
+ */
+async function trackedServer(server: Server, onConnection: (socket: import('node:net').Socket) => void = () => undefined): Promise<{ port: number; stop: () => Promise<void> }> {
   const sockets = new Set<import('node:net').Socket>();
-  const server = createNetServer((socket) => {
+  server.on('connection', (socket: import('node:net').Socket) => {
     sockets.add(socket);
     socket.on('error', () => undefined);
-    socket.write('* OK IMAP4rev1 plain service ready\r\n');
+    onConnection(socket);
   });
   const port = await listen(server);
   return {
@@ -40,6 +43,11 @@ export async function plainImapServer(): Promise<{ port: number; stop: () => Pro
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** A plain-text IMAP greeting where TLS is expected (port 143 configured as 993). */
+export function plainImapServer(): Promise<{ port: number; stop: () => Promise<void> }> {
+  return trackedServer(createNetServer(), (socket) => socket.write('* OK IMAP4rev1 plain service ready\r\n'));
 }
 
 /**
@@ -59,36 +67,12 @@ export const loopbackLookup: LookupFunction = (hostname, options, callback) => {
 };
 
 /** Accepts TCP connections and never sends a byte (no TLS handshake, no greeting). */
-export async function silentTcpServer(): Promise<{ port: number; stop: () => Promise<void> }> {
-  const sockets = new Set<import('node:net').Socket>();
-  const server = createNetServer((socket) => {
-    sockets.add(socket);
-    socket.on('error', () => undefined);
-  });
-  const port = await listen(server);
-  return {
-    port,
-    stop: () => {
-      for (const socket of sockets) socket.destroy();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
-  };
+export function silentTcpServer(): Promise<{ port: number; stop: () => Promise<void> }> {
+  return trackedServer(createNetServer());
 }
 
 /** Completes a trusted TLS handshake and then never answers (an HTTPS or IMAPS server that stalls after TLS). */
-export async function silentTlsServer(cert: { certPem: string; keyPem: string }): Promise<{ port: number; stop: () => Promise<void> }> {
-  const sockets = new Set<import('node:net').Socket>();
+export function silentTlsServer(cert: { certPem: string; keyPem: string }): Promise<{ port: number; stop: () => Promise<void> }> {
   const server = createTlsServer({ cert: cert.certPem, key: cert.keyPem }, (socket) => socket.on('error', () => undefined));
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('error', () => undefined);
-  });
-  const port = await listen(server as unknown as Server);
-  return {
-    port,
-    stop: () => {
-      for (const socket of sockets) socket.destroy();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
-  };
+  return trackedServer(server as unknown as Server);
 }
