@@ -50,16 +50,26 @@ export class IncidentStore {
     }
   }
 
-  /** False when another instance wrote first (412 on update, 409 on create). */
-  async write(state: IncidentState, etag: string | undefined): Promise<boolean> {
+  /** The row's new ETag, or false when another instance wrote first (412 on update, 409 on create). */
+  async write(state: IncidentState, etag: string | undefined): Promise<string | false> {
     await this.ensure();
     const entity = { partitionKey: INCIDENT_PARTITION, rowKey: encodeKey(state.incident), ...state };
     try {
-      if (etag) await this.table.updateEntity(entity, 'Replace', { etag, ...timeout() });
-      else await this.table.createEntity(entity, timeout());
-      return true;
+      const written = etag ? await this.table.updateEntity(entity, 'Replace', { etag, ...timeout() }) : await this.table.createEntity(entity, timeout());
+      return written.etag ?? '*';
     } catch (error) {
       if (error instanceof RestError && (error.statusCode === 412 || error.statusCode === 409)) return false;
+      throw error;
+    }
+  }
+
+  /** Removes the row only if it is still the one this instance wrote (its ETag). */
+  async remove(incident: string, etag: string): Promise<void> {
+    await this.ensure();
+    try {
+      await this.table.deleteEntity(INCIDENT_PARTITION, encodeKey(incident), { etag, ...timeout() });
+    } catch (error) {
+      if (error instanceof RestError && (error.statusCode === 412 || error.statusCode === 404)) return;
       throw error;
     }
   }

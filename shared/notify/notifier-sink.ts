@@ -12,6 +12,7 @@ import { compose } from './compose';
 import { credentialObservation, decide, observe, type Observation } from './incidents';
 import type { ExpiryReport } from '../run/expiry-sweep';
 import type { IncidentStore } from './incident-store';
+import type { IncidentState } from './incidents';
 import type { Notification } from './notification';
 
 /** Claims are retried on a lost ETag race this often before giving up on the incident this run. */
@@ -25,6 +26,14 @@ export interface NotifierOptions {
   thresholds: number[];
   log?: (message: string) => void;
   now?: () => Date;
+}
+
+interface Claim {
+  notification: Notification;
+  /** The incident's state before this claim (undefined: there was no row). */
+  previous: IncidentState | undefined;
+  /** The ETag of the row this claim wrote. */
+  etag: string;
 }
 
 export interface NotifyOutcome {
@@ -62,12 +71,19 @@ export class NotifierSink implements Sink {
     await Promise.all(
       observations.map(async (observation) => {
         try {
-          const notification = await this.claim(observation, run);
-          if (!notification) return;
+          const claimed = await this.claim(observation, run);
+          if (!claimed) return;
+          const { notification } = claimed;
           const deliveries = await Promise.all(this.options.channels.map((channel) => deliver(channel, notification, this.options.policy)));
           outcome.sent.push({ notification, deliveries });
           for (const d of deliveries) if (!d.ok) log(`notifier: ${d.error} (after ${d.attempts} attempt(s))`);
           await Promise.all(deliveries.map((d) => this.options.store.recordDelivery(d.channel, d.ok, d.error, notification.at)));
+          // Nobody heard it (every channel failed): give the claim back, so the next run sends the
+          // change again instead of it being lost. One channel that got it is enough to keep it.
+          if (deliveries.length > 0 && deliveries.every((d) => !d.ok)) {
+            await this.release(observation.incident, claimed);
+            log(`notifier: ${observation.incident}: no channel took the ${notification.kind} notification; the next run sends it again`);
+          }
         } catch (error) {
           const message = `notifier: ${observation.incident}: ${(error as Error).message}`;
           outcome.errors.push(message);
@@ -78,18 +94,25 @@ export class NotifierSink implements Sink {
     return outcome;
   }
 
-  /** The notification this instance won the right to send, or undefined. */
-  private async claim(observation: Observation, run: RunContext): Promise<Notification | undefined> {
+  /** The notification this instance won the right to send (with what it replaced), or undefined. */
+  private async claim(observation: Observation, run: RunContext): Promise<Claim | undefined> {
     for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
       const now = this.options.now?.() ?? new Date();
       const stored = await this.options.store.read(observation.incident);
       const decision = decide(stored?.state, observation, { now, repeatMs: this.options.repeatHours * 3_600_000, thresholds: this.options.thresholds });
       if (!decision.changed) return undefined;
-      if (await this.options.store.write(decision.next, stored?.etag)) {
-        return decision.send ? compose(observation, { ...decision, send: decision.send }, run, now) : undefined;
+      const etag = await this.options.store.write(decision.next, stored?.etag);
+      if (etag) {
+        return decision.send ? { notification: compose(observation, { ...decision, send: decision.send }, run, now), previous: stored?.state, etag } : undefined;
       }
     }
     throw new Error(`gave up after ${CLAIM_ATTEMPTS} concurrent updates`);
+  }
+
+  /** Puts the incident back as it was before the claim, unless another instance has moved it on since. */
+  private async release(incident: string, claim: Claim): Promise<void> {
+    if (claim.previous) await this.options.store.write(claim.previous, claim.etag);
+    else await this.options.store.remove(incident, claim.etag);
   }
 
   async monitorError(): Promise<void> {

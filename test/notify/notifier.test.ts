@@ -62,13 +62,14 @@ beforeEach(() => {
 
 const credential = () => new ClientSecretCredential(TENANT, MONITOR.clientId, MONITOR.secret, { authorityHost: tenant.entra.url, disableInstanceDiscovery: true });
 
-function notifyConfig(channels: 'good' | 'with-broken'): ConfigInput {
+function notifyConfig(channels: 'good' | 'with-broken' | 'only-broken'): ConfigInput {
   const good = [
     { type: 'webhook', id: 'ops-hook', url: { keyVaultSecret: 'hook-url' }, signingSecret: { keyVaultSecret: 'hook-signing' } },
     { type: 'teams', id: 'ops-teams', url: { keyVaultSecret: 'teams-url' } },
     { type: 'slack', id: 'ops-slack', url: { keyVaultSecret: 'slack-url' } },
     { type: 'email', id: 'ops-mail', from: 'monitor@contoso.com', to: ['oncall@contoso.com'] },
   ];
+  if (channels === 'only-broken') return { ...entraConfig(tenant), notify: { channels: [{ type: 'slack', id: 'broken', url: { keyVaultSecret: 'broken-url' } }], timeoutMs: 1500, retries: 0 } as NonNullable<ConfigInput['notify']> };
   const extra = channels === 'with-broken' ? [{ type: 'slack', id: 'broken', url: { keyVaultSecret: 'broken-url' } }, { type: 'teams', id: 'hung', url: { keyVaultSecret: 'hung-url' } }] : [];
   return { ...entraConfig(tenant), notify: { channels: [...good, ...extra], timeoutMs: 1500, retries: 1 } as NonNullable<ConfigInput['notify']> };
 }
@@ -208,6 +209,24 @@ describe('failing channels', () => {
     expect(broken.received.length + hung.received.length).toBeGreaterThanOrEqual(2);
     const warnings = await channelWarnings(sink.options.store);
     expect(warnings.map((w) => [w.code, w.channel]).sort()).toEqual([['NOTIFY_CHANNEL_FAILED', 'broken'], ['NOTIFY_CHANNEL_FAILED', 'hung']]);
+  });
+});
+
+describe('a change no channel took', () => {
+  test('is given back and sent again by the next run; once one channel has it, it is not repeated', async () => {
+    const t = table();
+    tenant.scenario = scenarioWith({ legalAccess: false });
+    const first = await runOnce(notifier(notifyConfig('only-broken'), t), notifyConfig('only-broken'));
+    expect(first.sent.map((s) => [s.notification.kind, s.deliveries.every((d) => !d.ok)])).toEqual([['failing', true]]);
+    // Every channel failed: the next run (another instance, same Storage) tries the same change again.
+    const again = await runOnce(notifier(notifyConfig('only-broken'), t), notifyConfig('only-broken'));
+    expect(kinds(again)).toEqual(kinds(first));
+    // The channels are mended: the change arrives once, and then nothing more while it is unchanged.
+    const delivered = await runOnce(notifier(notifyConfig('good'), t), notifyConfig('good'));
+    expect(kinds(delivered)).toEqual(kinds(first));
+    expect(delivered.sent[0]!.deliveries.every((d) => d.ok)).toBe(true);
+    expect(hook.received).toHaveLength(1);
+    expect(kinds(await runOnce(notifier(notifyConfig('good'), t), notifyConfig('good')))).toEqual([]);
   });
 });
 
