@@ -63,7 +63,13 @@ async function seed(table: TableClient, rows: LatestRow[]): Promise<void> {
   }
 }
 
-const hoursAgo = (h: number, minutes = 0) => new Date(Date.now() - h * 3600_000 - minutes * 60_000).toISOString();
+// The strip has one cell per UTC hour: "h hours ago" is the middle of that hour, and "minutes ago
+// this hour" never falls into the previous hour (a run in the first minutes of an hour would).
+const hoursAgo = (h: number, minutes = 0) => {
+  const now = Date.now();
+  const hourStart = now - (now % 3600_000);
+  return new Date(h === 0 ? Math.max(hourStart, now - minutes * 60_000) : hourStart - h * 3600_000 + 30 * 60_000).toISOString();
+};
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}: apt-get install -y --no-install-recommends chromium`);
