@@ -1,13 +1,11 @@
 import type { Config } from '../shared/config/schema';
-import { ConfigError } from '../shared/config/config-error';
 import type { RunReport } from '../shared/contract/result';
 import { planRun, UnknownMailboxError } from '../shared/run/plan';
 import { runChecks, type RunOptions } from '../shared/run/run-checks';
 import { interruptOnSignals } from './interrupt';
-import { loadConfig, reportConfigError } from './load-config';
 import { printReport, progressLine, writeJsonBody, writeText } from './output';
 import type { Delivery } from '../shared/report/delivery';
-import { cliSinks, reportMonitorError, reportRun } from './report-to-sinks';
+import { cliSinks, loadConfigOrReport, reportRun } from './report-to-sinks';
 import { withNotifier, withNotifierWarnings } from '../shared/notify/notifier-from-plan';
 
 export interface CheckOptions {
@@ -19,17 +17,9 @@ export interface CheckOptions {
 }
 
 export async function checkCommand(options: CheckOptions): Promise<number> {
-  let config: Config;
-  try {
-    config = loadConfig(options.config);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      const code = await reportConfigError(error, Boolean(options.json));
-      await reportMonitorError(cliSinks(), error);
-      return code;
-    }
-    throw error;
-  }
+  const loaded = await loadConfigOrReport(options);
+  if ('code' in loaded) return loaded.code;
+  const { config } = loaded;
   return runAndPrint(config, options, {}, cliSinks());
 }
 

@@ -3,6 +3,8 @@
  * (APPLICATIONINSIGHTS_CONNECTION_STRING for a cron job on a Linux box). Without them nothing is
  * loaded: the SDKs are required only by a configured sink.
  */
+import { ConfigError } from '../shared/config/config-error';
+import type { Config } from '../shared/config/schema';
 import type { RunReport } from '../shared/contract/result';
 import { deliverMonitorError, deliverRun, deliverSweep, type Delivery, type DeliveryOutcome } from '../shared/report/delivery';
 import { withNotifier } from '../shared/notify/notifier-from-plan';
@@ -10,6 +12,7 @@ import type { ExpiryReport } from '../shared/run/expiry-sweep';
 import { newRunContext } from '../shared/report/sink';
 import { sinksFromEnv } from '../shared/report/sinks-from-env';
 import type { RunPlan } from '../shared/run/plan';
+import { loadConfig, reportConfigError } from './load-config';
 
 /**
  * The configured sinks, built (and their SDKs loaded) before the run, so that what follows the
@@ -43,4 +46,19 @@ export function reportSweep(delivery: Delivery, report: ExpiryReport, plan: RunP
 
 export function reportMonitorError(delivery: Delivery, error: Error): Promise<void> {
   return deliver(delivery, () => deliverMonitorError(delivery, error, newRunContext('cli')));
+}
+
+/**
+ * The config named on the command line, or the exit code after a bad one was printed and
+ * delivered as the monitor's own failure (for Application Insights: an exception, no availability).
+ */
+export async function loadConfigOrReport(options: { config?: string; json?: boolean }): Promise<{ config: Config } | { code: number }> {
+  try {
+    return { config: loadConfig(options.config) };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    const code = await reportConfigError(error, Boolean(options.json));
+    await reportMonitorError(cliSinks(), error);
+    return { code };
+  }
 }

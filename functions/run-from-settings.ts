@@ -8,7 +8,7 @@ import { loadConfigFromSetting } from '../shared/config/load';
 import type { Config } from '../shared/config/schema';
 import type { RunReport } from '../shared/contract/result';
 import { deliverMonitorError, deliverRun, deliverSweep, type Delivery, type DeliveryOutcome } from '../shared/report/delivery';
-import { newRunContext, type Trigger } from '../shared/report/sink';
+import { newRunContext, type RunContext, type Trigger } from '../shared/report/sink';
 import { warmSinksFromEnv } from '../shared/report/sinks-from-env';
 import { planRun, type RunPlan } from '../shared/run/plan';
 import { runChecks } from '../shared/run/run-checks';
@@ -39,6 +39,22 @@ function logDelivery(context: InvocationContext, delivery: Delivery, outcome: De
 }
 
 /**
+ * The plan and the sinks of an invocation. A bad config is delivered as the monitor's own failure
+ * (an exception, no availability results) and then thrown to the caller.
+ */
+async function planAndSinks(context: InvocationContext, run: RunContext, env: NodeJS.ProcessEnv): Promise<{ plan: RunPlan; delivery: Delivery }> {
+  const delivery = warmSinksFromEnv(env);
+  let plan: RunPlan;
+  try {
+    plan = planFromSettings([], env);
+  } catch (error) {
+    logDelivery(context, delivery, await deliverMonitorError(delivery, error as Error, run));
+    throw error;
+  }
+  return { plan, delivery: withNotifier(delivery, plan, env) };
+}
+
+/**
  * Runs the configured checks and delivers the run. A bad config is delivered as the monitor's
  * own failure (an exception, no availability results) and then thrown to the caller.
  */
@@ -49,15 +65,7 @@ export async function checkAndDeliver(
 ): Promise<{ report: RunReport; plan: RunPlan }> {
   const env = options.env ?? process.env;
   const run = newRunContext(trigger, env);
-  let delivery = warmSinksFromEnv(env);
-  let plan: RunPlan;
-  try {
-    plan = planFromSettings([], env);
-  } catch (error) {
-    logDelivery(context, delivery, await deliverMonitorError(delivery, error as Error, run));
-    throw error;
-  }
-  delivery = withNotifier(delivery, plan, env);
+  const { plan, delivery } = await planAndSinks(context, run, env);
   let report: RunReport;
   try {
     ({ report } = await runChecks(plan, { env, warmSecretCache: true }));
@@ -80,15 +88,7 @@ export async function checkAndDeliver(
  */
 export async function sweepAndDeliver(context: InvocationContext, env: NodeJS.ProcessEnv = process.env): Promise<ExpiryReport> {
   const run = newRunContext('sweep', env);
-  let delivery = warmSinksFromEnv(env);
-  let plan: RunPlan;
-  try {
-    plan = planFromSettings([], env);
-  } catch (error) {
-    logDelivery(context, delivery, await deliverMonitorError(delivery, error as Error, run));
-    throw error;
-  }
-  delivery = withNotifier(delivery, plan, env);
+  const { plan, delivery } = await planAndSinks(context, run, env);
   const report = await sweepExpiry(plan, { env });
   logDelivery(context, delivery, await deliverSweep(delivery, report, plan, run));
   return report;
