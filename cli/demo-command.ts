@@ -4,7 +4,7 @@
  * present, one per mailbox. The simulator's CA is trusted the standard way, NODE_EXTRA_CA_CERTS,
  * which Node reads only at start: so the command re-runs itself once with it set.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,11 +61,14 @@ async function relaunch(options: { json?: boolean }): Promise<number> {
   const bin = join(__dirname, '..', '..', 'bin', 'mailbox-health.js');
   try {
     return await new Promise((resolve, reject) => {
-      // Its own process group: a Ctrl-C at the terminal reaches the child once, through us.
-      const child = spawn(process.execPath, [bin, 'demo', ...(options.json ? ['--json'] : [])], { stdio: 'inherit', env, detached: true });
-      // A supervisor signals only the process it started: pass every stop signal on.
-      const forward = (name: NodeJS.Signals) => child.kill(name);
+      // A supervisor signals only the process it started: pass every stop signal on. Listening
+      // starts before the spawn: the child is visible in /proc while the spawn still waits for its
+      // exec, and a signal in that window would otherwise kill us with the default action.
+      let child: ChildProcess | undefined;
+      const forward = (name: NodeJS.Signals) => child?.kill(name);
       for (const name of FORWARDED) process.on(name, forward);
+      // Its own process group: a Ctrl-C at the terminal reaches the child once, through us.
+      child = spawn(process.execPath, [bin, 'demo', ...(options.json ? ['--json'] : [])], { stdio: 'inherit', env, detached: true });
       child.on('error', reject);
       child.on('exit', (code, signal) => {
         for (const name of FORWARDED) process.off(name, forward);
