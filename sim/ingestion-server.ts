@@ -3,6 +3,8 @@
  * (`POST /v2.1/track`, a JSON array of envelopes, sometimes gzipped) is captured for the tests to
  * read. HTTPS only, because the SDK upgrades an http:// IngestionEndpoint to https (docs/SDK-FACTS.md).
  * `mode: 'hang'` accepts each request and never answers: the ingestion outage a flush must survive.
+ * `refuse` answers every request with that status (and Retry-After), as a throttled or failing
+ * ingestion endpoint does; the body is still captured.
  */
 import { createServer } from 'node:https';
 import { gunzipSync } from 'node:zlib';
@@ -30,6 +32,8 @@ export interface IngestionServer {
   /** The Authorization header of each request ('' when absent): Entra ID ingestion sends a bearer token. */
   authorizations: string[];
   mode: 'accept' | 'hang';
+  /** When set, every request is answered with this status (429, 500, 503...) instead. */
+  refuse: { status: number; retryAfter?: string } | undefined;
   stop(): Promise<void>;
 }
 
@@ -37,7 +41,7 @@ export const TEST_INSTRUMENTATION_KEY = '00000000-0000-4000-8000-0000000a1b1c';
 
 export async function startIngestionServer(ca: Ca, options: { mode?: 'accept' | 'hang' } = {}): Promise<IngestionServer> {
   const cert = issueServerCert(ca);
-  const state = { envelopes: [] as Envelope[], bodies: [] as string[], authorizations: [] as string[], requests: 0, mode: options.mode ?? 'accept' };
+  const state = { envelopes: [] as Envelope[], bodies: [] as string[], authorizations: [] as string[], requests: 0, mode: options.mode ?? 'accept', refuse: undefined as IngestionServer['refuse'] };
   const server = createServer({ cert: cert.certPem, key: cert.keyPem }, (req, res) => {
     state.requests++;
     state.authorizations.push(req.headers.authorization ?? '');
@@ -55,6 +59,11 @@ export async function startIngestionServer(ca: Ca, options: { mode?: 'accept' | 
         items = Array.isArray(parsed) ? parsed : [parsed];
       } catch {
         sendJson(res, 400, { itemsReceived: 0, itemsAccepted: 0, errors: [{ index: 0, statusCode: 400, message: 'not JSON' }] });
+        return;
+      }
+      if (state.refuse) {
+        const { status, retryAfter } = state.refuse;
+        sendJson(res, status, { itemsReceived: items.length, itemsAccepted: 0, errors: items.map((_, index) => ({ index, statusCode: status, message: `simulated ${status}` })) }, retryAfter ? { 'Retry-After': retryAfter } : {});
         return;
       }
       if (req.url?.startsWith('/v2.1/track') || req.url?.startsWith('/v2/track')) state.envelopes.push(...items);
@@ -83,6 +92,12 @@ export async function startIngestionServer(ca: Ca, options: { mode?: 'accept' | 
     },
     set mode(mode) {
       state.mode = mode;
+    },
+    get refuse() {
+      return state.refuse;
+    },
+    set refuse(refuse) {
+      state.refuse = refuse;
     },
     stop: () => closeServer(server),
   };
