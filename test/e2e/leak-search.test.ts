@@ -9,7 +9,9 @@
  * Channels: the report (JSON), the table, the Functions log and Application Insights envelopes
  * (the timer handler called as the host calls it, a local ingestion endpoint), thrown messages,
  * the mailbox-state rows in Table Storage (Azurite), the CLI's stdout and stderr, and Dovecot's
- * log. (Notifications are not searched yet.)
+ * log, and the notifications the timer run sends for its failing mailboxes (a signed generic
+ * webhook, Teams and Slack, to local HTTPS receivers whose URLs, like real webhook URLs, carry a
+ * token and are read from Key Vault; incidents kept in Azurite): bodies and headers.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +28,7 @@ import { startDovecot, type Dovecot } from '../dovecot/dovecot-harness';
 import { reportingEnv } from '../report/telemetry-fixture';
 import { stateStoreFromSettings } from '../../shared/report/state-sink';
 import { startAzurite, type Azurite } from '../storage/azurite';
+import { startReceiver, type Receiver } from '../notify/receivers';
 import { ENV_SECRET, MONITOR_SECRET, catalogueConfig, catalogueScenario, type Endpoints } from './catalogue';
 import { runCli } from './cli-process';
 import { closedPort } from './net-helpers';
@@ -36,6 +39,8 @@ let ingestion: IngestionServer;
 let dovecot: Dovecot;
 let azurite: Azurite;
 let endpoints: Endpoints;
+let receivers: Receiver[] = [];
+const SIGNING_SECRET = 'whsec-leak-search-signing-secret';
 const saved = { ...process.env };
 const ECHO_IDS = ['ok1', 'expiring', 'nogrant'];
 
@@ -43,13 +48,14 @@ beforeAll(async () => {
   tenant = await startTenant(catalogueScenario());
   ingestion = await startIngestionServer(trustedSimCa());
   azurite = await startAzurite();
+  receivers = await Promise.all([startReceiver(), startReceiver(), startReceiver()]);
   dovecot = await startDovecot({ exchange: () => tenant.scenario.exchange, publicKeyPem: tenant.key.publicKeyPem, tls: issueServerCert(trustedSimCa()) });
   endpoints = { authorityHost: tenant.entra.url, keyVaultUrl: tenant.vault.url, imapPort: tenant.imap.port, ports: { CLOSED: await closedPort(), UNTRUSTED: 1, PLAIN: 1 } };
 }, 60_000);
 
 afterAll(async () => {
   process.env = saved;
-  await Promise.all([tenant?.stop(), ingestion?.stop(), dovecot?.stop(), azurite?.stop()]);
+  await Promise.all([tenant?.stop(), ingestion?.stop(), dovecot?.stop(), azurite?.stop(), ...receivers.map((r) => r.stop())]);
 });
 
 /** Every value that must never appear: secrets, identity header, every token issued. */
@@ -60,6 +66,8 @@ function secretValues(): string[] {
     ...scenario.vault.secrets.map((s) => s.value),
     ENV_SECRET,
     MONITOR_SECRET,
+    SIGNING_SECRET,
+    ...receivers.map((r) => r.url),
     tenant.identityEnv.IDENTITY_HEADER,
     ...tenant.entra.stats.issuedTokens,
     ...tenant.identity.stats.issuedTokens,
@@ -132,8 +140,20 @@ describe('#10 no secret leaves the monitor, whatever the servers echo', () => {
     await echoRuns(channels);
 
     // 3. The timer function, as the host calls it, reporting to Application Insights, while Entra echoes.
+    //    With notifications: the webhook URLs and the signing secret are Key Vault secrets.
     const dir = mkdtempSync(join(tmpdir(), 'leak-'));
-    process.env = { ...saved, ...tenant.identityEnv, ...reportingEnv(ingestion.connectionString), ...azurite.env, MAILBOX_HEALTH_CONFIG: JSON.stringify(echoConfig()) };
+    const [hook, teams, slack] = receivers as [Receiver, Receiver, Receiver];
+    tenant.scenario.vault.secrets.push({ name: 'hook-url', value: hook.url }, { name: 'hook-signing', value: SIGNING_SECRET }, { name: 'teams-url', value: teams.url }, { name: 'slack-url', value: slack.url });
+    const notify = {
+      channels: [
+        { type: 'webhook', id: 'ops-hook', url: { keyVaultSecret: 'hook-url' }, signingSecret: { keyVaultSecret: 'hook-signing' } },
+        { type: 'teams', id: 'ops-teams', url: { keyVaultSecret: 'teams-url' } },
+        { type: 'slack', id: 'ops-slack', url: { keyVaultSecret: 'slack-url' } },
+      ],
+      timeoutMs: 3000,
+      retries: 0,
+    };
+    process.env = { ...saved, ...tenant.identityEnv, ...reportingEnv(ingestion.connectionString), ...azurite.env, MAILBOX_HEALTH_CONFIG: JSON.stringify({ ...echoConfig(), notify }) };
     tenant.faults.set('entra', [{ fault: { kind: 'echo', status: 400 } }]);
     resetTokenClients();
     const context = new InvocationContext({ invocationId: 'leak', functionName: 'checkTimer', logHandler: (level, ...args) => record('functions log', `${level} ${args.join(' ')}`) });
@@ -143,6 +163,10 @@ describe('#10 no secret leaves the monitor, whatever the servers echo', () => {
     const rows = await stateStoreFromSettings(process.env).list();
     expect(rows.length).toBeGreaterThan(0);
     record('table rows', JSON.stringify(rows));
+    for (const r of receivers) for (const got of r.received) record('notifications', `${JSON.stringify(got.headers)}\n${got.body}`);
+    // Each channel got the failing mailboxes' notification (the echoing Entra fails them).
+    for (const r of receivers) expect(r.received.length).toBeGreaterThan(0);
+    expect(channels.notifications!.join('\n')).toContain('TOKEN_REQUEST_FAILED');
 
     // 4. The CLI as a separate process, table and JSON, against the same echoing Entra.
     const file = join(dir, 'echo.json');
@@ -171,7 +195,7 @@ describe('#10 no secret leaves the monitor, whatever the servers echo', () => {
 
     const hits = search(channels);
     expect(hits).toEqual([]);
-    expect(Object.keys(channels).sort()).toEqual(['cli stderr', 'cli stdout', 'dovecot log', 'functions log', 'report', 'table', 'table rows', 'telemetry']);
+    expect(Object.keys(channels).sort()).toEqual(['cli stderr', 'cli stdout', 'dovecot log', 'functions log', 'notifications', 'report', 'table', 'table rows', 'telemetry']);
     expect(secretValues().length).toBeGreaterThan(30);
 
     // The control: the same echoing servers with the redactor returning its input unchanged.
