@@ -93,6 +93,17 @@ function search(channels: Record<string, string[]>): string[] {
   return hits;
 }
 
+/** The notify block: a signed webhook, Teams and Slack, their URLs and signing secret in Key Vault. */
+const notifyBlock = () => ({
+  channels: [
+    { type: 'webhook', id: 'ops-hook', url: { keyVaultSecret: 'hook-url' }, signingSecret: { keyVaultSecret: 'hook-signing' } },
+    { type: 'teams', id: 'ops-teams', url: { keyVaultSecret: 'teams-url' } },
+    { type: 'slack', id: 'ops-slack', url: { keyVaultSecret: 'slack-url' } },
+  ],
+  timeoutMs: 3000,
+  retries: 0,
+});
+
 const echoConfig = () => catalogueConfig(endpoints, (id) => ECHO_IDS.includes(id));
 
 /** The echoing servers, one run each, in this process: what the broken-redactor control reruns. */
@@ -144,16 +155,7 @@ describe('#10 no secret leaves the monitor, whatever the servers echo', () => {
     const dir = mkdtempSync(join(tmpdir(), 'leak-'));
     const [hook, teams, slack] = receivers as [Receiver, Receiver, Receiver];
     tenant.scenario.vault.secrets.push({ name: 'hook-url', value: hook.url }, { name: 'hook-signing', value: SIGNING_SECRET }, { name: 'teams-url', value: teams.url }, { name: 'slack-url', value: slack.url });
-    const notify = {
-      channels: [
-        { type: 'webhook', id: 'ops-hook', url: { keyVaultSecret: 'hook-url' }, signingSecret: { keyVaultSecret: 'hook-signing' } },
-        { type: 'teams', id: 'ops-teams', url: { keyVaultSecret: 'teams-url' } },
-        { type: 'slack', id: 'ops-slack', url: { keyVaultSecret: 'slack-url' } },
-      ],
-      timeoutMs: 3000,
-      retries: 0,
-    };
-    process.env = { ...saved, ...tenant.identityEnv, ...reportingEnv(ingestion.connectionString), ...azurite.env, MAILBOX_HEALTH_CONFIG: JSON.stringify({ ...echoConfig(), notify }) };
+    process.env = { ...saved, ...tenant.identityEnv, ...reportingEnv(ingestion.connectionString), ...azurite.env, MAILBOX_HEALTH_CONFIG: JSON.stringify({ ...echoConfig(), notify: notifyBlock() }) };
     tenant.faults.set('entra', [{ fault: { kind: 'echo', status: 400 } }]);
     resetTokenClients();
     const context = new InvocationContext({ invocationId: 'leak', functionName: 'checkTimer', logHandler: (level, ...args) => record('functions log', `${level} ${args.join(' ')}`) });
@@ -203,10 +205,22 @@ describe('#10 no secret leaves the monitor, whatever the servers echo', () => {
     try {
       const broken: Record<string, string[]> = {};
       await echoRuns(broken);
+      // …and a timer run that notifies (new mailbox ids: new incidents) while Entra echoes.
+      const renamed = echoConfig();
+      renamed.mailboxes = renamed.mailboxes.map((m) => ({ ...m, id: `${m.id}-control` }));
+      for (const r of receivers) r.received.length = 0;
+      process.env = { ...saved, ...tenant.identityEnv, ...azurite.env, MAILBOX_HEALTH_CONFIG: JSON.stringify({ ...renamed, notify: notifyBlock() }) };
+      tenant.faults.set('entra', [{ fault: { kind: 'echo', status: 400 } }]);
+      resetTokenClients();
+      await checkTimer({ isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } }, new InvocationContext({ invocationId: 'leak-control', functionName: 'checkTimer', logHandler: () => undefined }));
+      tenant.faults.clear();
+      process.env = saved;
+      for (const r of receivers) for (const got of r.received) (broken.notifications ??= []).push(`${JSON.stringify(got.headers)}\n${got.body}`);
       const caught = search(broken);
       process.stdout.write(`leak search: ${hits.length} hits with the redactor, ${caught.length} with it broken (${caught.join('; ')})\n`);
       expect(caught.length).toBeGreaterThanOrEqual(4);
       expect(caught.some((h) => h.includes('XOAUTH2'))).toBe(true);
+      expect(caught.some((h) => h.startsWith('notifications:'))).toBe(true);
     } finally {
       scrub.mockRestore();
     }
