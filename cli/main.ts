@@ -156,6 +156,11 @@ export async function main(argv: string[]): Promise<void> {
   }
   // exitCode, not exit(): stdout may still be draining into a pipe.
   process.exitCode = code;
+  // Everything the command had to say is written. SDK leftovers (@azure/identity's retries and
+  // fallbacks after a failed managed-identity sign-in, a socket to an ingestion endpoint that never
+  // answers) must not hold the process for half a minute: it ends once only such leftovers are
+  // pending. Unref'd, so a process with nothing pending ends at once, with its exit code.
+  setTimeout(() => process.exit(), 500).unref();
 }
 
 async function reportError(error: unknown, json: boolean): Promise<number> {

@@ -29,10 +29,8 @@ async function deliver(delivery: Delivery, send: () => Promise<DeliveryOutcome>)
   if (delivery.sinks.length === 0) return;
   const outcome = await send();
   for (const error of outcome.errors) process.stderr.write(`telemetry: ${error}\n`);
-  // An ingestion endpoint that never answers keeps a socket open long after the flush timeout:
-  // the process ends anyway once nothing but such leftovers is pending (the timer is unref'd, so
-  // a process with nothing pending exits at once, with the exit code already set).
-  setTimeout(() => process.exit(), 200).unref();
+  // An ingestion endpoint that never answers keeps a socket open after the flush timeout: main()
+  // ends the process once nothing but such leftovers is pending.
 }
 
 export function reportRun(delivery: Delivery, report: RunReport, plan: RunPlan): Promise<void> {

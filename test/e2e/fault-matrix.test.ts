@@ -21,7 +21,7 @@ import type { SimTenant } from '../../sim/tenant';
 import type { WireFault } from '../../sim/wire-faults';
 import { ENV_SECRET, catalogueConfig, catalogueScenario, clientOf, type Endpoints } from './catalogue';
 import { spawn } from 'node:child_process';
-import { BIN } from './cli-process';
+import { BIN, runCli } from './cli-process';
 import { closedPort, silentTcpServer, silentTlsServer } from './net-helpers';
 import { byId, runAgainst, startTenant } from './sim-harness';
 
@@ -222,6 +222,21 @@ describe('#10 fault matrix: managed identity (the CLI as a separate process)', (
     const env = { ...tenant.identityEnv, CATALOGUE_ENV_SECRET: ENV_SECRET, ...arrange() };
     const report = await reportOfCli(['check', '--config', file, '--json'], env);
     verify('managed identity', fault, byId(report).ok1!, byId(report).envok, 'secret', e);
+  });
+});
+
+describe('#10 lifecycle: the CLI ends once its report is out', () => {
+  it('#10 after a failed managed-identity sign-in (500 always), the process exits on its own within seconds of its report', async () => {
+    tenant.faults.set('identity', [{ fault: status(500) }]);
+    const file = join(dir, 'mi-lifecycle.json');
+    const c = config();
+    c.timeouts!.secretMs = MI_BUDGET;
+    writeFileSync(file, JSON.stringify(c));
+    const run = await runCli(['check', '--config', file, '--json'], { ...tenant.identityEnv, CATALOGUE_ENV_SECRET: ENV_SECRET });
+    expect(run.code).toBe(2);
+    expect(byId(JSON.parse(run.stdout) as RunReport).ok1!.failure?.code).toBe('SECRET_SOURCE_UNREACHABLE');
+    // Before the fix the SDK's retries and fallbacks kept the process alive 20-30 s after this.
+    expect(run.afterOutputMs).toBeLessThan(5000);
   });
 });
 
