@@ -11,7 +11,9 @@
  * the mailbox-state rows in Table Storage (Azurite), the CLI's stdout and stderr, and Dovecot's
  * log, and the notifications the timer run sends for its failing mailboxes (a signed generic
  * webhook, Teams and Slack, to local HTTPS receivers whose URLs, like real webhook URLs, carry a
- * token and are read from Key Vault; incidents kept in Azurite): bodies and headers.
+ * token and are read from Key Vault; incidents kept in Azurite): bodies and headers; and e-mail,
+ * sent through the simulated Microsoft Graph's sendMail with the monitor's managed identity: every
+ * message as Graph received it (its Authorization header is Graph's to see, not an output).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,6 +25,7 @@ import { renderTable } from '../../shared/report/table';
 import { resetTokenClients } from '../../shared/token/token-provider';
 import { issueServerCert, trustedSimCa } from '../../sim/ca';
 import { startIngestionServer, type IngestionServer } from '../../sim/ingestion-server';
+import { GRAPH_RESOURCE } from '../../sim/scenario';
 import type { SimTenant } from '../../sim/tenant';
 import { startDovecot, type Dovecot } from '../dovecot/dovecot-harness';
 import { reportingEnv } from '../report/telemetry-fixture';
@@ -43,6 +46,7 @@ let receivers: Receiver[] = [];
 const SIGNING_SECRET = 'whsec-leak-search-signing-secret';
 const saved = { ...process.env };
 const ECHO_IDS = ['ok1', 'expiring', 'nogrant'];
+const MAIL_FROM = 'ok1@catalogue.example';
 
 beforeAll(async () => {
   tenant = await startTenant(catalogueScenario());
@@ -99,12 +103,27 @@ const notifyBlock = () => ({
     { type: 'webhook', id: 'ops-hook', url: { keyVaultSecret: 'hook-url' }, signingSecret: { keyVaultSecret: 'hook-signing' } },
     { type: 'teams', id: 'ops-teams', url: { keyVaultSecret: 'teams-url' } },
     { type: 'slack', id: 'ops-slack', url: { keyVaultSecret: 'slack-url' } },
+    { type: 'email', id: 'ops-mail', from: MAIL_FROM, to: ['oncall@contoso.com'] },
   ],
   timeoutMs: 3000,
   retries: 0,
 });
 
 const echoConfig = () => catalogueConfig(endpoints, (id) => ECHO_IDS.includes(id));
+
+/** The timer's config: the echoing mailboxes, the notify block, and the cloud's Graph (e-mail goes through it). */
+function timerConfig(rename = (id: string) => id) {
+  const config = echoConfig();
+  return {
+    ...config,
+    cloud: { ...(config.cloud as object), graphUrl: tenant.graph.url, graphResource: GRAPH_RESOURCE },
+    mailboxes: config.mailboxes.map((m) => ({ ...m, id: rename(m.id) })),
+    notify: notifyBlock(),
+  };
+}
+
+/** Each e-mail as Graph's sendMail received it: sender, subject, recipients, body. */
+const sentMail = () => tenant.graph.stats.sentMail.map((m) => JSON.stringify(m));
 
 /** The echoing servers, one run each, in this process: what the broken-redactor control reruns. */
 async function echoRuns(channels: Record<string, string[]>): Promise<void> {
@@ -155,7 +174,10 @@ describe('#10 no secret leaves the monitor, whatever the servers echo', () => {
     const dir = mkdtempSync(join(tmpdir(), 'leak-'));
     const [hook, teams, slack] = receivers as [Receiver, Receiver, Receiver];
     tenant.scenario.vault.secrets.push({ name: 'hook-url', value: hook.url }, { name: 'hook-signing', value: SIGNING_SECRET }, { name: 'teams-url', value: teams.url }, { name: 'slack-url', value: slack.url });
-    process.env = { ...saved, ...tenant.identityEnv, ...reportingEnv(ingestion.connectionString), ...azurite.env, MAILBOX_HEALTH_CONFIG: JSON.stringify({ ...echoConfig(), notify: notifyBlock() }) };
+    // The monitor's identity may send mail (Mail.Send), from a mailbox the tenant has.
+    tenant.scenario.monitorIdentity.graphRoles = ['Mail.Send'];
+    expect(tenant.scenario.exchange.mailboxes.some((m) => m.address === MAIL_FROM)).toBe(true);
+    process.env = { ...saved, ...tenant.identityEnv, ...reportingEnv(ingestion.connectionString), ...azurite.env, MAILBOX_HEALTH_CONFIG: JSON.stringify(timerConfig()) };
     tenant.faults.set('entra', [{ fault: { kind: 'echo', status: 400 } }]);
     resetTokenClients();
     const context = new InvocationContext({ invocationId: 'leak', functionName: 'checkTimer', logHandler: (level, ...args) => record('functions log', `${level} ${args.join(' ')}`) });
@@ -166,9 +188,13 @@ describe('#10 no secret leaves the monitor, whatever the servers echo', () => {
     expect(rows.length).toBeGreaterThan(0);
     record('table rows', JSON.stringify(rows));
     for (const r of receivers) for (const got of r.received) record('notifications', `${JSON.stringify(got.headers)}\n${got.body}`);
+    for (const mail of sentMail()) record('e-mail', mail);
     // Each channel got the failing mailboxes' notification (the echoing Entra fails them).
     for (const r of receivers) expect(r.received.length).toBeGreaterThan(0);
     expect(channels.notifications!.join('\n')).toContain('TOKEN_REQUEST_FAILED');
+    expect(tenant.graph.stats.sentMail.length).toBeGreaterThan(0);
+    expect(tenant.graph.stats.sentMail.every((m) => m.sender === MAIL_FROM)).toBe(true);
+    expect(channels['e-mail']!.join('\n')).toContain('TOKEN_REQUEST_FAILED');
 
     // 4. The CLI as a separate process, table and JSON, against the same echoing Entra.
     const file = join(dir, 'echo.json');
@@ -197,7 +223,7 @@ describe('#10 no secret leaves the monitor, whatever the servers echo', () => {
 
     const hits = search(channels);
     expect(hits).toEqual([]);
-    expect(Object.keys(channels).sort()).toEqual(['cli stderr', 'cli stdout', 'dovecot log', 'functions log', 'notifications', 'report', 'table', 'table rows', 'telemetry']);
+    expect(Object.keys(channels).sort()).toEqual(['cli stderr', 'cli stdout', 'dovecot log', 'e-mail', 'functions log', 'notifications', 'report', 'table', 'table rows', 'telemetry']);
     expect(secretValues().length).toBeGreaterThan(30);
 
     // The control: the same echoing servers with the redactor returning its input unchanged.
@@ -206,21 +232,23 @@ describe('#10 no secret leaves the monitor, whatever the servers echo', () => {
       const broken: Record<string, string[]> = {};
       await echoRuns(broken);
       // …and a timer run that notifies (new mailbox ids: new incidents) while Entra echoes.
-      const renamed = echoConfig();
-      renamed.mailboxes = renamed.mailboxes.map((m) => ({ ...m, id: `${m.id}-control` }));
       for (const r of receivers) r.received.length = 0;
-      process.env = { ...saved, ...tenant.identityEnv, ...azurite.env, MAILBOX_HEALTH_CONFIG: JSON.stringify({ ...renamed, notify: notifyBlock() }) };
+      tenant.graph.stats.sentMail.length = 0;
+      process.env = { ...saved, ...tenant.identityEnv, ...azurite.env, MAILBOX_HEALTH_CONFIG: JSON.stringify(timerConfig((id) => `${id}-control`)) };
       tenant.faults.set('entra', [{ fault: { kind: 'echo', status: 400 } }]);
       resetTokenClients();
       await checkTimer({ isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } }, new InvocationContext({ invocationId: 'leak-control', functionName: 'checkTimer', logHandler: () => undefined }));
       tenant.faults.clear();
       process.env = saved;
       for (const r of receivers) for (const got of r.received) (broken.notifications ??= []).push(`${JSON.stringify(got.headers)}\n${got.body}`);
+      broken['e-mail'] = sentMail();
+      expect(broken['e-mail'].length).toBeGreaterThan(0);
       const caught = search(broken);
-      process.stdout.write(`leak search: ${hits.length} hits with the redactor, ${caught.length} with it broken (${caught.join('; ')})\n`);
+      process.stdout.write(`leak search: ${hits.length} hits with the redactor, ${caught.length} with it broken (${caught.join('; ')}); e-mails searched: ${channels['e-mail']!.length} + ${broken['e-mail'].length} in the control\n`);
       expect(caught.length).toBeGreaterThanOrEqual(4);
       expect(caught.some((h) => h.includes('XOAUTH2'))).toBe(true);
       expect(caught.some((h) => h.startsWith('notifications:'))).toBe(true);
+      expect(caught.some((h) => h.startsWith('e-mail:'))).toBe(true);
     } finally {
       scrub.mockRestore();
     }
