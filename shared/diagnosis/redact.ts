@@ -17,3 +17,13 @@ export class Redactor {
     return out.replace(/eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]*/g, '[redacted-token]');
   }
 }
+
+/**
+ * The start of a server's text, at most `max` characters, never ending inside a long word: a cut
+ * through a token or an XOAUTH2 string a server echoed would leave a piece the redactor cannot
+ * recognise (it matches whole values), so the cut word goes entirely.
+ */
+export function clipText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  return `${text.slice(0, max).replace(/[A-Za-z0-9+/=_.~-]+$/, '')}…`;
+}

@@ -1,23 +1,27 @@
 /**
- * The IMAP step: implicit TLS, SASL XOAUTH2 as the mailbox, STATUS of the folder and, when mail
- * is unseen, the arrival time of the oldest unseen message; then LOGOUT. With imapflow that is
- * CAPABILITY, ID, AUTHENTICATE, CAPABILITY, NAMESPACE, STATUS, LOGOUT — plus LIST, LSUB (imapflow's
- * mailboxOpen resolves the folder first), EXAMINE, SEARCH UNSEEN, FETCH only when unseen > 0.
- * COMPRESS, ENABLE and IDLE are switched off. The connection is always closed, also on failure.
+ * The IMAP step: implicit TLS, then on one connection
+ *   AUTHENTICATE XOAUTH2 <initial response>   (SASL-IR: one round trip)
+ *   STATUS "<folder>" (MESSAGES UNSEEN)
+ *   LOGOUT                                    (written with the half-close, its answer not awaited)
+ * and only when mail is unseen: EXAMINE (its `[UNSEEN n]` is the first unseen message), FETCH n
+ * (INTERNALDATE) with LOGOUT pipelined behind it. STATUS is also where Exchange says "User is
+ * authenticated but not connected." when IMAP is off for the mailbox or access is missing.
+ * No CAPABILITY, ID or NAMESPACE: the greeting's capabilities are used when it has them, and
+ * CAPABILITY is asked only to explain a refused AUTHENTICATE. The connection is always closed.
  */
 import type { LookupFunction } from 'node:net';
-import type * as Imapflow from 'imapflow';
-import type { ImapFlow } from 'imapflow';
 import { CheckFailure } from '../diagnosis/check-failure';
-import { classifyImapError, sessionPhase } from '../diagnosis/classify-imap';
+import { clipText } from '../diagnosis/redact';
+import { classifyImapError } from '../diagnosis/classify-imap';
 import type { Phase } from '../contract/codes';
 import type { FolderStatus } from '../contract/result';
-import { ImapSession } from './imap-session';
+import { ImapCommandError, ImapConnection, type Answer } from './imap-connection';
+import { mailboxArgument } from './mailbox-name';
 import { sniffHttp } from './sniff-http';
+import { TlsReuse } from './tls-reuse';
 
 /** How long the wrong-protocol question may take after the greeting timed out: a web server answers a HEAD at once. */
 const SNIFF_MS = 500;
-import type { TlsReuse } from './tls-reuse';
 
 export interface ImapTarget {
   host: string;
@@ -41,94 +45,163 @@ export interface ImapProbeOptions {
 
 export async function probeImap(target: ImapTarget, accessToken: string, options: ImapProbeOptions): Promise<FolderStatus> {
   const now = options.now ?? (() => performance.now());
-  const session = new ImapSession(now);
   const where = `${target.address} at ${target.host}:${target.port}`;
-  // Loaded on first use, so `validate`, `schema` and a config error never load it (issue 9).
-  const { ImapFlow } = require('imapflow') as typeof Imapflow;
-  const client = new ImapFlow({
-    host: target.host,
-    port: target.port,
-    secure: true,
-    auth: { user: target.address, accessToken },
-    logger: session.logger() as never,
-    connectionTimeout: options.connectMs,
-    greetingTimeout: options.connectMs,
-    socketTimeout: options.commandMs,
-    disableCompression: true,
-    disableAutoEnable: true,
-    disableAutoIdle: true,
-    clientInfo: { name: 'm365-mailbox-health' },
-    // Merged into tls.connect(): only the resolver; verification stays on.
-    ...(options.lookup ? { tls: { lookup: options.lookup } } : {}),
-    ...(options.tls ? { transport: options.tls.transport() } : {}),
-  });
-  // imapflow also reports socket errors as events; the awaited call carries the same error.
-  client.on('error', () => undefined);
-  const onAbort = () => client.close();
+  const socket = (options.tls ?? new TlsReuse()).connect({ host: target.host, port: target.port, lookup: options.lookup });
+  const connection = new ImapConnection(socket, { connectMs: options.connectMs, commandMs: options.commandMs, now });
+  const onAbort = () => connection.destroy(new Error('aborted'));
   options.signal.addEventListener('abort', onAbort, { once: true });
 
   let phase: Phase = 'connect';
   let started = now();
+  const next = (to: Phase) => {
+    const at = now();
+    options.mark(phase, at - started);
+    phase = to;
+    started = at;
+  };
   try {
-    try {
-      await client.connect();
-    } finally {
-      const end = now();
-      const greeted = session.greetedAt ?? (session.stage === 'connecting' ? end : started);
-      options.mark('connect', greeted - started);
-      if (session.stage !== 'connecting') options.mark('auth', end - greeted);
-    }
-    phase = 'folder';
-    started = now();
-    const folder = await readFolder(client, target.folder, session, where);
-    options.mark('folder', now() - started);
-    phase = 'logout';
-    started = now();
-    await client.logout();
+    await connection.waitForGreeting();
+    next('auth');
+    await authenticate(connection, target.address, accessToken);
+    next('folder');
+    const folder = await readFolder(connection, target.folder);
+    next('logout');
+    connection.logout();
     options.mark('logout', now() - started);
     return folder;
   } catch (error) {
-    if (phase === 'folder' || phase === 'logout') options.mark(phase, now() - started);
-    const at = phase === 'connect' ? sessionPhase(session, 'connect') : phase;
-    const failure = classifyImapError(error, session, at, where);
-    // TLS up, no greeting (imapflow's ETIMEOUT): is it a web server on this port? (#11.13)
-    if (failure.code === 'IMAP_TIMEOUT' && failure.phase === 'connect' && failure.detail.errorCode === 'ETIMEOUT' && !options.signal.aborted) {
+    // After an abort the check's deadline explains the failure; a late mark would only blur it.
+    if (!options.signal.aborted) options.mark(phase, now() - started);
+    const failure = classifyImapError(error, connection, phase, where);
+    // TLS up, no greeting: is it a web server on this port? (#11.13)
+    if (failure.code === 'IMAP_TIMEOUT' && failure.detail.errorCode === 'GREETING_TIMEOUT' && !options.signal.aborted) {
       const http = await sniffHttp(target.host, target.port, SNIFF_MS, options.lookup);
       if (http) throw new CheckFailure('IMAP_PROTOCOL', 'connect', `${where}: no IMAP greeting; a web server answers on this port (${http})`, { serverResponse: http, errorCode: 'HTTP_ON_IMAP_PORT' }, { cause: error });
     }
     throw failure;
   } finally {
     options.signal.removeEventListener('abort', onAbort);
-    // close() is idempotent and never throws; after LOGOUT it only releases the socket.
-    client.close();
+    connection.destroyUnlessLoggedOut();
   }
 }
 
-export async function readFolder(client: ImapFlow, folder: string, session: ImapSession, where: string): Promise<FolderStatus> {
-  const before = session.errorCount;
-  const status = await client.status(folder, { messages: true, unseen: true });
-  // imapflow answers false for a refusal it does not map; the refusal itself went to the log.
-  // Only an error logged during this STATUS explains it: an earlier swallowed one (a failed ID)
-  // would blame the wrong thing.
-  if (!status) {
-    throw session.errorSince(before) ?? new CheckFailure('IMAP_PROTOCOL', 'folder', `${where}: STATUS ${folder} failed without a reason from the server`, { serverResponse: session.lastServerLine });
+/** SASL XOAUTH2 as the mailbox, with the initial response in the command when the server allows it. */
+async function authenticate(connection: ImapConnection, address: string, accessToken: string): Promise<void> {
+  const response = Buffer.from(`user=${address}\x01auth=Bearer ${accessToken}\x01\x01`).toString('base64');
+  const offered = connection.capabilities;
+  if (offered && !offered.has('AUTH=XOAUTH2')) throw noXoauth2(offered);
+  // Without capabilities in the greeting (Exchange Online's has none) SASL-IR is assumed: Exchange
+  // offers it. A server that does not is asked, below, once it has refused the short form.
+  const withIr = !offered || offered.has('SASL-IR');
+  let answer = await login(connection, response, withIr);
+  if (answer.status === 'BAD' && !offered) {
+    const asked = await connection.command('CAPABILITY', 'CAPABILITY');
+    const capabilities = capabilitiesIn(asked);
+    if (!capabilities.has('AUTH=XOAUTH2')) throw noXoauth2(capabilities);
+    if (!capabilities.has('SASL-IR')) answer = await login(connection, response, false);
   }
-  const result: FolderStatus = { name: folder, messages: status.messages ?? 0, unseen: status.unseen ?? 0 };
+  if (answer.status !== 'OK') throw new ImapCommandError('AUTHENTICATE', answer.status, answer.text);
+  connection.stage = 'authenticated';
+}
+
+function login(connection: ImapConnection, response: string, withIr: boolean): Promise<Answer> {
+  // A `+` after the initial response carries the server's error (RFC 7628); an empty line ends
+  // the exchange so the server sends its tagged NO.
+  return withIr
+    ? connection.command(`AUTHENTICATE XOAUTH2 ${response}`, 'AUTHENTICATE', () => '')
+    : connection.command('AUTHENTICATE XOAUTH2', 'AUTHENTICATE', (count) => (count === 0 ? response : ''));
+}
+
+function capabilitiesIn(answer: Answer): Set<string> {
+  const line = answer.untagged.find((u) => /^\* CAPABILITY /i.test(u)) ?? '';
+  return new Set(line.slice('* CAPABILITY '.length).toUpperCase().split(/\s+/).filter(Boolean));
+}
+
+function noXoauth2(capabilities: Set<string>): CheckFailure {
+  const list = clipText([...capabilities].join(' '), 200) || 'none announced';
+  return new CheckFailure('IMAP_PROTOCOL', 'auth', `the server does not offer XOAUTH2 (its capabilities: ${list}); not Exchange Online IMAP?`, { serverResponse: list, errorCode: 'NoXoauth2' });
+}
+
+/** STATUS of the folder and, when mail is unseen, the arrival time of the oldest unseen message. */
+export async function readFolder(connection: ImapConnection, folder: string): Promise<FolderStatus> {
+  const name = mailboxArgument(folder);
+  const status = await connection.command(`STATUS ${name} (MESSAGES UNSEEN)`, 'STATUS');
+  if (status.status !== 'OK') throw new ImapCommandError('STATUS', status.status, status.text);
+  const counts = statusCounts(status.untagged);
+  if (!counts) throw new ImapCommandError('STATUS', 'OK', `without the counts (${status.untagged.length} untagged responses)`);
+  const result: FolderStatus = { name: folder, messages: counts.messages, unseen: counts.unseen };
   if (result.unseen > 0) {
-    const oldest = await oldestUnseen(client, folder);
+    const oldest = await oldestUnseen(connection, name);
     if (oldest) result.oldestUnseenMinutes = Math.max(0, Math.floor((Date.now() - oldest.getTime()) / 60_000));
   }
   return result;
 }
 
-/** Arrival time of the first unseen message (lowest sequence number = earliest arrival). */
-async function oldestUnseen(client: ImapFlow, folder: string): Promise<Date | undefined> {
-  await client.mailboxOpen(folder, { readOnly: true });
-  const unseen = await client.search({ seen: false });
-  if (!unseen || unseen.length === 0) return undefined;
-  // reduce, not Math.min(...): a backlog of 100k messages would overflow the argument list.
-  const first = unseen.reduce((min, seq) => (seq < min ? seq : min), unseen[0]!);
-  const message = await client.fetchOne(String(first), { internalDate: true });
-  const date = message ? message.internalDate : undefined;
-  return date instanceof Date ? date : typeof date === 'string' ? new Date(date) : undefined;
+/** `* STATUS <name> (MESSAGES 2 UNSEEN 1)`: the counts, read from the last parenthesised list. */
+export function statusCounts(untagged: string[]): { messages: number; unseen: number } | undefined {
+  for (const line of untagged) {
+    if (!/^\* STATUS /i.test(line)) continue;
+    const items = /\(([^()]*)\)\s*$/.exec(line)?.[1];
+    const messages = items && /\bMESSAGES (\d+)/i.exec(items);
+    const unseen = items && /\bUNSEEN (\d+)/i.exec(items);
+    if (messages && unseen) return { messages: Number(messages[1]), unseen: Number(unseen[1]) };
+  }
+  return undefined;
+}
+
+/**
+ * Arrival time of the first unseen message (lowest sequence number = earliest arrival): EXAMINE
+ * names it in `[UNSEEN n]`; SEARCH UNSEEN is asked only when a server leaves that out.
+ */
+async function oldestUnseen(connection: ImapConnection, name: string): Promise<Date | undefined> {
+  const examined = await connection.command(`EXAMINE ${name}`, 'EXAMINE');
+  if (examined.status !== 'OK') throw new ImapCommandError('EXAMINE', examined.status, examined.text);
+  let first = firstUnseen(examined.untagged);
+  if (first === undefined) {
+    const searched = await connection.command('SEARCH UNSEEN', 'SEARCH');
+    if (searched.status !== 'OK') throw new ImapCommandError('SEARCH', searched.status, searched.text);
+    first = lowestSearchHit(searched.untagged);
+  }
+  if (first === undefined) return undefined;
+  const fetched = connection.command(`FETCH ${first} (INTERNALDATE)`, 'FETCH');
+  connection.sendLogout();
+  const answer = await fetched;
+  if (answer.status !== 'OK') throw new ImapCommandError('FETCH', answer.status, answer.text);
+  return internalDate(answer.untagged);
+}
+
+function firstUnseen(untagged: string[]): number | undefined {
+  for (const line of untagged) {
+    const match = /^\* OK \[UNSEEN (\d+)\]/i.exec(line);
+    if (match) return Number(match[1]);
+  }
+  return undefined;
+}
+
+function lowestSearchHit(untagged: string[]): number | undefined {
+  let lowest: number | undefined;
+  for (const line of untagged) {
+    if (!/^\* SEARCH\b/i.test(line)) continue;
+    // A loop, not Math.min(...): a backlog of 100k messages would overflow the argument list.
+    for (const hit of line.slice(8).split(' ')) {
+      const n = Number(hit);
+      if (Number.isInteger(n) && n > 0 && (lowest === undefined || n < lowest)) lowest = n;
+    }
+  }
+  return lowest;
+}
+
+const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+
+/** `INTERNALDATE "17-Jul-1996 02:44:25 -0700"` (RFC 3501 date-time) as a Date. */
+export function internalDate(untagged: string[]): Date | undefined {
+  for (const line of untagged) {
+    const m = /INTERNALDATE "\s?(\d{1,2})-([A-Za-z]{3})-(\d{4}) (\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})"/i.exec(line);
+    if (!m) continue;
+    const month = MONTHS.indexOf(m[2]!.toUpperCase());
+    if (month < 0) return undefined;
+    const offsetMinutes = (m[7] === '-' ? -1 : 1) * (Number(m[8]) * 60 + Number(m[9]));
+    return new Date(Date.UTC(Number(m[3]), month, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6])) - offsetMinutes * 60_000);
+  }
+  return undefined;
 }

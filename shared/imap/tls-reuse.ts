@@ -9,11 +9,8 @@
  *   or replaced certificate shows as IMAP_TLS on the next run, as it would for the application.
  * Verification is never switched off; a server that refuses a session simply does a full handshake.
  */
-import net from 'node:net';
+import net, { type LookupFunction } from 'node:net';
 import tls from 'node:tls';
-import type { ImapFlowOptions } from 'imapflow';
-
-type ImapTransport = NonNullable<ImapFlowOptions['transport']>;
 
 let sharedContext: tls.SecureContext | undefined;
 
@@ -23,36 +20,38 @@ function secureContext(): tls.SecureContext {
   return sharedContext;
 }
 
+export interface TlsTarget {
+  host: string;
+  port: number;
+  /** Name resolution; Node's dns.lookup when omitted. */
+  lookup?: LookupFunction;
+}
+
 export class TlsReuse {
   private readonly sessions = new Map<string, Buffer>();
   /** Connections that offered a session from an earlier connection of this run. */
   offered = 0;
 
-  /** An imapflow transport (its public `transport` option) that opens connections this way. */
-  transport(): ImapTransport {
-    return {
-      connect: (options, onConnect) => {
-        if (!options.secure) return net.connect({ host: options.host, port: options.port, ...(options.tls?.lookup ? { lookup: options.tls.lookup } : {}) }, onConnect);
-        const key = `${options.host}|${options.port}|${options.servername ?? ''}`;
-        const session = this.sessions.get(key);
-        if (session) this.offered++;
-        // A session is kept only from a connection that passed verification ('secureConnect' comes
-        // after the chain and name checks): with TLS 1.2 it may arrive before them, and a resumed
-        // session skips the name check.
-        let verified = false;
-        let ticket: Buffer | undefined;
-        const socket = tls.connect({ host: options.host, port: options.port, servername: options.servername, ...options.tls, secureContext: secureContext(), session }, () => {
-          verified = true;
-          if (ticket) this.sessions.set(key, ticket);
-          onConnect();
-        });
-        // TLS 1.3 tickets arrive after the handshake; keep the newest for the next connection.
-        socket.on('session', (received: Buffer) => {
-          ticket = received;
-          if (verified) this.sessions.set(key, received);
-        });
-        return socket;
-      },
-    };
+  /** A verified TLS connection to host:port (SNI and name check on the host name, as for any client). */
+  connect(target: TlsTarget): tls.TLSSocket {
+    const servername = net.isIP(target.host) ? undefined : target.host;
+    const key = `${target.host}|${target.port}|${servername ?? ''}`;
+    const session = this.sessions.get(key);
+    if (session) this.offered++;
+    // A session is kept only from a connection that passed verification ('secureConnect' comes
+    // after the chain and name checks): with TLS 1.2 it may arrive before them, and a resumed
+    // session skips the name check.
+    let verified = false;
+    let ticket: Buffer | undefined;
+    const socket = tls.connect({ host: target.host, port: target.port, servername, secureContext: secureContext(), session, ...(target.lookup ? { lookup: target.lookup } : {}) }, () => {
+      verified = true;
+      if (ticket) this.sessions.set(key, ticket);
+    });
+    // TLS 1.3 tickets arrive after the handshake; keep the newest for the next connection.
+    socket.on('session', (received: Buffer) => {
+      ticket = received;
+      if (verified) this.sessions.set(key, received);
+    });
+    return socket;
   }
 }

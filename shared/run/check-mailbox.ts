@@ -161,7 +161,7 @@ function transientImap(error: unknown): Transient | undefined {
     const hint = /Backoff Time:\s*(\d+)\s*milliseconds/i.exec(error.detail.serverResponse ?? error.message);
     return { reason: `IMAP ${error.detail.serverResponse?.replace(/^\S+\s+/, '').slice(0, 60) ?? 'throttled'}`, retryAfterMs: hint ? Number(hint[1]) : undefined };
   }
-  const closedEarly = new Set(['ClosedAfterConnectTLS', 'ClosedAfterConnectText', ...TRANSIENT_NETWORK_CODES]);
+  const closedEarly = new Set(['ClosedBeforeGreeting', ...TRANSIENT_NETWORK_CODES]);
   if (error.phase === 'connect' && (error.code === 'IMAP_CONNECTION_CLOSED' || error.code === 'IMAP_CONNECT_REFUSED') && closedEarly.has(error.detail.errorCode ?? '')) {
     return { reason: `${error.detail.errorCode} before the greeting` };
   }

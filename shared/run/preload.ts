@@ -8,7 +8,6 @@ import type { RunPlan } from './plan';
 
 export function preloadRunModules(plan: RunPlan): void {
   require('@azure/msal-node');
-  require('imapflow');
   if (plan.mailboxes.some((mailbox) => !('env' in mailbox.app.secret))) {
     require('@azure/identity');
     require('@azure/keyvault-secrets');

@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvocationContext } from '@azure/functions';
 import { checkTimer } from '../../functions/check-timer';
+import * as redact from '../../shared/diagnosis/redact';
 import { Redactor } from '../../shared/diagnosis/redact';
 import { renderTable } from '../../shared/report/table';
 import { resetTokenClients } from '../../shared/token/token-provider';
@@ -226,8 +227,10 @@ describe('#10 no secret leaves the monitor, whatever the servers echo', () => {
     expect(Object.keys(channels).sort()).toEqual(['cli stderr', 'cli stdout', 'dovecot log', 'e-mail', 'functions log', 'notifications', 'report', 'table', 'table rows', 'telemetry']);
     expect(secretValues().length).toBeGreaterThan(30);
 
-    // The control: the same echoing servers with the redactor returning its input unchanged.
+    // The control: the same echoing servers with the redactor returning its input unchanged, and
+    // server texts clipped mid-word (a plain slice), as they were before clipText.
     const scrub = jest.spyOn(Redactor.prototype, 'scrub').mockImplementation((text: string) => text);
+    const clip = jest.spyOn(redact, 'clipText').mockImplementation((text: string, max: number) => text.slice(0, max));
     try {
       const broken: Record<string, string[]> = {};
       await echoRuns(broken);
@@ -251,6 +254,7 @@ describe('#10 no secret leaves the monitor, whatever the servers echo', () => {
       expect(caught.some((h) => h.startsWith('e-mail:'))).toBe(true);
     } finally {
       scrub.mockRestore();
+      clip.mockRestore();
     }
   }, 120_000);
 });

@@ -55,7 +55,7 @@ describe('timeouts and deadlines', () => {
     expect(results.stuck!.failure).toMatchObject({ code: 'IMAP_TIMEOUT', phase: 'folder' });
     expect(results['hung-token']!.failure).toMatchObject({ code: 'TOKEN_ENDPOINT_UNREACHABLE', phase: 'token', kind: 'network' });
     expect(results['hung-token']!.failure!.message).toMatch(/ETIMEDOUT/);
-    // Three 400 ms budgets ran concurrently: the run is not their sum, nor imapflow's defaults.
+    // Three 400 ms budgets ran concurrently: the run is not their sum, nor any library default.
     expect(Date.now() - started).toBeLessThan(4000);
   });
 

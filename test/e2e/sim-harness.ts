@@ -1,7 +1,7 @@
 /**
  * Runs the engine against the simulated tenant, as a Function App would: the vault is read
  * through DefaultAzureCredential with the simulator's managed-identity endpoint in the
- * environment, tokens come from msal-node, IMAP goes through imapflow — all over verified TLS.
+ * environment, tokens come from msal-node, IMAP goes through the check's own client (shared/imap) — all over verified TLS.
  */
 import type { TokenCredential } from '@azure/identity';
 import { parseConfig } from '../../shared/config/load';

@@ -20,12 +20,13 @@ async function serve(names: string[]): Promise<tls.Server> {
   return server;
 }
 
-/** One connection through the transport: whether it resumed, or the error that ended it. */
+/** One connection through the run's TLS reuse: whether it resumed, or the error that ended it. */
 async function connect(reuse: TlsReuse, server: tls.Server): Promise<{ resumed: boolean } | { error: string }> {
   const port = (server.address() as AddressInfo).port;
   return new Promise((resolve) => {
     let resumed = false;
-    const socket = reuse.transport().connect({ host: '127.0.0.1', port, secure: true }, () => (resumed = socket.isSessionReused())) as tls.TLSSocket;
+    const socket = reuse.connect({ host: '127.0.0.1', port });
+    socket.once('secureConnect', () => (resumed = socket.isSessionReused()));
     socket.once('error', (error: NodeJS.ErrnoException) => resolve({ error: error.code ?? error.message }));
     // The server greets and closes: by then the TLS 1.3 ticket has been read too.
     socket.resume();

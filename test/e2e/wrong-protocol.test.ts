@@ -1,5 +1,5 @@
 /**
- * #11.13: the wrong protocol on the IMAP port, through the real imapflow over verified TLS — a
+ * #11.13: the wrong protocol on the IMAP port, through the check's IMAP client over verified TLS — a
  * web server where IMAPS was expected is IMAP_PROTOCOL in connect (not a timeout), and TLS to a
  * plain-text port gives one readable line (not OpenSSL's raw text with its trailing newline).
  */

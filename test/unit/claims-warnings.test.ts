@@ -1,5 +1,5 @@
 import { CheckFailure } from '../../shared/diagnosis/check-failure';
-import { Redactor } from '../../shared/diagnosis/redact';
+import { Redactor, clipText } from '../../shared/diagnosis/redact';
 import type { RemedyContext } from '../../shared/diagnosis/remedy-context';
 import { backlogWarnings, permissionWarnings, secretWarnings } from '../../shared/diagnosis/warnings';
 import { checkClaims, decodeClaims, tokenFacts } from '../../shared/token/claims';
@@ -72,6 +72,13 @@ describe('redaction and authority', () => {
     const redactor = new Redactor();
     redactor.add('s3cr3t-value-123');
     expect(redactor.scrub('bad s3cr3t-value-123 and eyJabcdefghij.eyJklmnopqrs.sig')).toBe('bad [redacted] and [redacted-token]');
+  });
+  it('#10 clipping a server text never leaves part of a long word (an echoed XOAUTH2 string) for the redactor to miss', () => {
+    const xoauth2 = Buffer.from(`user=a@b.example\x01auth=Bearer ${'eyJ' + 'x'.repeat(900)}\x01\x01`).toString('base64');
+    const clipped = clipText(`A1 NO AUTHENTICATE failed. (${xoauth2})`, 200);
+    expect(clipped).toBe('A1 NO AUTHENTICATE failed. (…');
+    // Its twin: a text within the limit is kept whole, so the redactor sees the whole value.
+    expect(clipText(`A1 NO failed (${xoauth2})`, 5000)).toContain(xoauth2);
   });
   it('builds authority metadata without discovery', () => {
     const options = authorityOptions('https://login.microsoftonline.us', TENANT);

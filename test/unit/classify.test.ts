@@ -2,7 +2,7 @@ import { CheckFailure } from '../../shared/diagnosis/check-failure';
 import { classifyImapError } from '../../shared/diagnosis/classify-imap';
 import { classifyKeyVaultError } from '../../shared/diagnosis/classify-keyvault';
 import { classifyTokenError } from '../../shared/diagnosis/classify-token';
-import { ImapSession } from '../../shared/imap/imap-session';
+import { ImapCommandError, ImapWireError, type ImapStage } from '../../shared/imap/imap-connection';
 import { TokenNetworkError } from '../../shared/token/network-client';
 
 // The shapes below are what the SDKs were seen to throw (docs/SDK-FACTS.md); the end-to-end suites prove
@@ -54,26 +54,40 @@ describe('token errors', () => {
 });
 
 describe('IMAP errors', () => {
-  const at = (stage: ImapSession['stage']) => Object.assign(new ImapSession(), { stage });
+  const at = (stage: ImapStage, lastServerLine?: string) => ({ stage, lastServerLine });
   const where = 'm@contoso.com at outlook.office365.com:993';
+  const node = (code: string) => Object.assign(new Error(code), { code });
   it.each([
-    [{ code: 'ENOTFOUND' }, 'connecting', 'connect', 'IMAP_DNS', 'connect'],
-    [{ code: 'ECONNREFUSED' }, 'connecting', 'connect', 'IMAP_CONNECT_REFUSED', 'connect'],
-    [{ code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' }, 'connecting', 'connect', 'IMAP_TLS', 'connect'],
-    [{ code: 'ERR_TLS_CERT_ALTNAME_INVALID' }, 'connecting', 'connect', 'IMAP_TLS', 'connect'],
-    [{ code: 'ERR_SSL_WRONG_VERSION_NUMBER' }, 'connecting', 'connect', 'IMAP_TLS', 'connect'],
-    [{ code: 'GREETING_TIMEOUT' }, 'connecting', 'connect', 'IMAP_TIMEOUT', 'connect'],
-    [{ code: 'ETIMEOUT' }, 'authenticated', 'folder', 'IMAP_TIMEOUT', 'folder'],
-    [{ authenticationFailed: true, serverResponseCode: 'AUTHENTICATIONFAILED', responseText: 'AUTHENTICATE failed.' }, 'greeted', 'auth', 'IMAP_AUTH_FAILED', 'auth'],
-    [{ authenticationFailed: true, response: 'User is authenticated but not connected.' }, 'authenticated', 'folder', 'IMAP_NOT_CONNECTED', 'folder'],
-    [{ code: 'ClosedAfterConnectTLS' }, 'authenticated', 'folder', 'IMAP_CONNECTION_CLOSED', 'folder'],
-    [{ code: 'NotFound', message: "Mailbox doesn't exist: Scans" }, 'authenticated', 'folder', 'IMAP_FOLDER_NOT_FOUND', 'folder'],
-    [{ responseStatus: 'NO', responseText: 'Server Unavailable. 15' }, 'authenticated', 'folder', 'IMAP_THROTTLED', 'folder'],
-    [{ code: 'ParserError3' }, 'authenticated', 'folder', 'IMAP_PROTOCOL', 'folder'],
+    [node('ENOTFOUND'), 'connecting', 'connect', 'IMAP_DNS', 'connect'],
+    [node('ECONNREFUSED'), 'connecting', 'connect', 'IMAP_CONNECT_REFUSED', 'connect'],
+    [node('ECONNRESET'), 'authenticated', 'folder', 'IMAP_CONNECTION_CLOSED', 'folder'],
+    [node('UNABLE_TO_VERIFY_LEAF_SIGNATURE'), 'connecting', 'connect', 'IMAP_TLS', 'connect'],
+    [node('ERR_TLS_CERT_ALTNAME_INVALID'), 'connecting', 'connect', 'IMAP_TLS', 'connect'],
+    [node('ERR_SSL_WRONG_VERSION_NUMBER'), 'connecting', 'connect', 'IMAP_TLS', 'connect'],
+    [new ImapWireError('no IMAP greeting', 'GREETING_TIMEOUT'), 'connecting', 'connect', 'IMAP_TIMEOUT', 'connect'],
+    [new ImapWireError('no answer to STATUS', 'ETIMEOUT'), 'authenticated', 'folder', 'IMAP_TIMEOUT', 'folder'],
+    [new ImapWireError('closed', 'ClosedBeforeGreeting'), 'connecting', 'connect', 'IMAP_CONNECTION_CLOSED', 'connect'],
+    [new ImapWireError('closed', 'ConnectionClosed'), 'authenticated', 'folder', 'IMAP_CONNECTION_CLOSED', 'folder'],
+    [new ImapWireError('too long', 'ResponseTooLong'), 'greeted', 'auth', 'IMAP_PROTOCOL', 'auth'],
+    [new ImapWireError('not an IMAP greeting', 'NotImap'), 'connecting', 'connect', 'IMAP_PROTOCOL', 'connect'],
+    [new ImapCommandError('AUTHENTICATE', 'NO', 'AUTHENTICATE failed.'), 'greeted', 'auth', 'IMAP_AUTH_FAILED', 'auth'],
+    [new ImapCommandError('AUTHENTICATE', 'BAD', '<html>502</html>'), 'greeted', 'auth', 'IMAP_PROTOCOL', 'auth'],
+    [new ImapCommandError('STATUS', 'BAD', 'User is authenticated but not connected.'), 'authenticated', 'folder', 'IMAP_NOT_CONNECTED', 'folder'],
+    [new ImapCommandError('STATUS', 'NO', "Scans doesn't exist."), 'authenticated', 'folder', 'IMAP_FOLDER_NOT_FOUND', 'folder'],
+    [new ImapCommandError('STATUS', 'NO', "[NONEXISTENT] Mailbox doesn't exist: Scans"), 'authenticated', 'folder', 'IMAP_FOLDER_NOT_FOUND', 'folder'],
+    [new ImapCommandError('STATUS', 'NO', 'Server Unavailable. 15'), 'authenticated', 'folder', 'IMAP_THROTTLED', 'folder'],
+    [new ImapCommandError('AUTHENTICATE', 'NO', '[UNAVAILABLE] Server Unavailable. 15'), 'greeted', 'auth', 'IMAP_THROTTLED', 'auth'],
+    [new ImapCommandError('STATUS', 'HTTP/1.1', '502 Bad Gateway'), 'authenticated', 'folder', 'IMAP_PROTOCOL', 'folder'],
+    [new ImapCommandError('STATUS', 'NO', 'Permission denied'), 'authenticated', 'folder', 'IMAP_PROTOCOL', 'folder'],
   ] as const)('%o while %s → %s in %s', (error, stage, phase, code, expectedPhase) => {
-    const failure = classifyImapError(Object.assign(new Error(String((error as { message?: string }).message ?? 'imap')), error), at(stage), phase, where);
+    const failure = classifyImapError(error, at(stage), phase, where);
     expect([failure.code, failure.phase]).toEqual([code, expectedPhase]);
     expect(failure.message).toContain(where);
+  });
+  it('a connection closed with a throttling goodbye is IMAP_THROTTLED; its twin without one is IMAP_CONNECTION_CLOSED', () => {
+    const closed = new ImapWireError('the server closed the connection', 'ConnectionClosed');
+    expect(classifyImapError(closed, at('authenticated', '* BYE Request is throttled. Suggested Backoff Time: 200 milliseconds'), 'folder', where).code).toBe('IMAP_THROTTLED');
+    expect(classifyImapError(closed, at('authenticated', '* BYE Microsoft Exchange Server IMAP4 server signing off.'), 'folder', where).code).toBe('IMAP_CONNECTION_CLOSED');
   });
   it('keeps a CheckFailure as it is and rethrows the unknown', () => {
     const known = new CheckFailure('IMAP_PROTOCOL', 'folder', 'x');
