@@ -8,6 +8,7 @@ import type { InvocationContext } from '@azure/functions';
 import { enqueueBatches } from '../shared/fanout/enqueue-batches';
 import { CHECK_QUEUE, fanoutSettings, shouldFanOut } from '../shared/fanout/fanout-settings';
 import { planBatches } from '../shared/fanout/plan-batches';
+import { DEFAULT_FLUSH_TIMEOUT_MS, flushTimeoutMs } from '../shared/report/sinks-from-env';
 import { stateConfigured, stateStoreFromSettings } from '../shared/report/state-sink';
 import { planRun } from '../shared/run/plan';
 import { queueClient, storageAccount } from '../shared/storage/storage-account';
@@ -33,14 +34,44 @@ export async function fanOutIfLarge(context: InvocationContext, env: NodeJS.Proc
   return true;
 }
 
-/** Removes history past HISTORY_DAYS when due; a failure is logged, never fails the run. */
+const MIN_PURGE_MS = 1000;
+
+/**
+ * Removes history past HISTORY_DAYS when due; a failure is logged, never fails the run. The whole
+ * purge runs within the flush timeout (TELEMETRY_FLUSH_TIMEOUT_SECONDS), its requests stopped at
+ * that deadline: a hanging Storage costs the invocation that long after its results went out, not
+ * a request timeout per call (issue 10). What a cut-short purge left is removed by a later one.
+ */
 export async function purgeState(context: InvocationContext, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   if (!stateConfigured(env)) return;
+  const budgetMs = purgeBudgetMs(env);
+  const deadlineAt = performance.now() + budgetMs;
+  let timer: NodeJS.Timeout | undefined;
   try {
     const configured = new Set(configFromSettings(env).config.mailboxes.map((m) => m.id));
-    const deleted = await stateStoreFromSettings(env).purgeIfDue(fanoutSettings(env).historyDays, configured);
-    if (deleted !== undefined) context.log(`state: removed ${deleted} row(s) older than ${fanoutSettings(env).historyDays} day(s)`);
+    const purge = stateStoreFromSettings(env).purgeIfDue(fanoutSettings(env).historyDays, configured, new Date(), { deadlineAt });
+    // Also bounds what the store's deadline cannot reach (table creation another caller began).
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(resolve, budgetMs, 'late')));
+    const deleted = await Promise.race([purge, late]);
+    if (deleted === 'late') {
+      purge.catch(() => undefined);
+      context.warn(`state: history purge not finished within ${budgetMs} ms (Storage did not answer in time); a later purge removes the rest`);
+    } else if (deleted !== undefined) context.log(`state: removed ${deleted} row(s) older than ${fanoutSettings(env).historyDays} day(s)`);
   } catch (error) {
     context.warn(`state: history purge failed: ${(error as Error).message}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The run's flush timeout (the default when the setting is unusable: the delivery names that
+ * problem), at least a second, so a flush timeout of 0 does not switch purging off.
+ */
+function purgeBudgetMs(env: NodeJS.ProcessEnv): number {
+  try {
+    return Math.max(MIN_PURGE_MS, flushTimeoutMs(env));
+  } catch {
+    return DEFAULT_FLUSH_TIMEOUT_MS;
   }
 }

@@ -7,7 +7,7 @@
 import type { RunReport } from '../contract/result';
 import type { RunPlan } from '../run/plan';
 import type { ExpiryReport } from '../run/expiry-sweep';
-import type { RunContext, Sink } from './sink';
+import type { DeliveryBudget, RunContext, Sink } from './sink';
 
 export interface Delivery {
   readonly sinks: readonly Sink[];
@@ -34,7 +34,7 @@ function within<T>(work: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> 
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-async function toEverySink(delivery: Delivery, send: (sink: Sink) => Promise<void>): Promise<DeliveryOutcome> {
+async function toEverySink(delivery: Delivery, send: (sink: Sink, budget: DeliveryBudget) => Promise<void>): Promise<DeliveryOutcome> {
   const started = performance.now();
   const deadline = started + delivery.flushTimeoutMs;
   const left = () => deadline - performance.now();
@@ -43,7 +43,7 @@ async function toEverySink(delivery: Delivery, send: (sink: Sink) => Promise<voi
     delivery.sinks.map(async (sink) => {
       try {
         // A sink's own work (a Table Storage write, a webhook) draws from the same budget as its flush.
-        if ((await within(send(sink), left())) === TIMED_OUT) {
+        if ((await within(send(sink, { deadlineAt: deadline }), left())) === TIMED_OUT) {
           errors.push(`${sink.name}: not delivered within ${delivery.flushTimeoutMs} ms`);
           return;
         }
@@ -60,7 +60,7 @@ async function toEverySink(delivery: Delivery, send: (sink: Sink) => Promise<voi
 
 /** A completed run (or one queue batch of it) to every sink, flushed within the timeout. */
 export function deliverRun(delivery: Delivery, report: RunReport, plan: RunPlan, run: RunContext): Promise<DeliveryOutcome> {
-  return toEverySink(delivery, (sink) => sink.report(report, plan, run));
+  return toEverySink(delivery, (sink, budget) => sink.report(report, plan, run, budget));
 }
 
 /** The expiry sweep to every sink that takes credentials, flushed within the timeout. */

@@ -25,10 +25,18 @@ export interface RunContext {
   version: string;
 }
 
+/** When a sink's work must be over: the delivery's flush deadline (a `performance.now()` value). */
+export interface DeliveryBudget {
+  deadlineAt: number;
+}
+
 export interface Sink {
   readonly name: string;
-  /** One completed run (or one queue batch of a fanned-out run: same runId, its part of the plan). */
-  report(report: RunReport, plan: RunPlan, run: RunContext): Promise<void>;
+  /**
+   * One completed run (or one queue batch of a fanned-out run: same runId, its part of the plan).
+   * `budget` is the delivery's deadline: a sink that retries stops there, and stops its requests.
+   */
+  report(report: RunReport, plan: RunPlan, run: RunContext, budget?: DeliveryBudget): Promise<void>;
   /** The monitor itself broke before or outside any mailbox's check (bad config, a crash). */
   monitorError(error: Error, run: RunContext, properties?: Record<string, string>): Promise<void>;
   /** The expiry sweep's credentials (no mailbox was checked); sinks with nothing to say omit it. */

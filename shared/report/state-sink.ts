@@ -7,7 +7,7 @@ import type { RunReport } from '../contract/result';
 import type { RunPlan } from '../run/plan';
 import { StateStore } from '../state/state-store';
 import { storageAccount } from '../storage/storage-account';
-import type { RunContext, Sink } from './sink';
+import type { DeliveryBudget, RunContext, Sink } from './sink';
 import { STATE_SETTINGS, stateConfigured } from './state-settings';
 
 export { STATE_SETTINGS, stateConfigured };
@@ -19,11 +19,12 @@ export class StateSink implements Sink {
 
   /**
    * A failed write is thrown with what was lost, for the delivery (delivery.ts) to log; the
-   * delivery keeps it from touching the run's result or the invocation's outcome.
+   * delivery keeps it from touching the run's result or the invocation's outcome. Transient
+   * failures are retried within the delivery's deadline, and no request outlives it.
    */
-  async report(report: RunReport, _plan: RunPlan, run: RunContext): Promise<void> {
+  async report(report: RunReport, _plan: RunPlan, run: RunContext, budget?: DeliveryBudget): Promise<void> {
     try {
-      await this.store.record(report.results, run);
+      await this.store.record(report.results, run, budget);
     } catch (error) {
       throw new Error(`could not record ${report.results.length} result(s) of run ${run.runId} in Table Storage: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }

@@ -59,12 +59,13 @@ export function storageAccount(env: NodeJS.ProcessEnv = process.env, connection 
 
 const retryOptions = { maxRetries: 2, tryTimeoutInMs: STORAGE_TIMEOUT_MS };
 
-export function tableClient(account: StorageAccount, table: string): TableClient {
+/** `maxRetries` is the SDK's own: 0 for callers that retry themselves within a deadline (storage-call.ts). */
+export function tableClient(account: StorageAccount, table: string, maxRetries = 2): TableClient {
   if (account.kind === 'connectionString') {
     const insecure = /DefaultEndpointsProtocol=http;|TableEndpoint=http:|UseDevelopmentStorage=true/i.test(account.connectionString);
-    return dataTables().TableClient.fromConnectionString(account.connectionString, table, { allowInsecureConnection: insecure, retryOptions: { maxRetries: 2 } });
+    return dataTables().TableClient.fromConnectionString(account.connectionString, table, { allowInsecureConnection: insecure, retryOptions: { maxRetries } });
   }
-  return new (dataTables().TableClient)(account.tableServiceUri, table, account.credential, { retryOptions: { maxRetries: 2 } });
+  return new (dataTables().TableClient)(account.tableServiceUri, table, account.credential, { retryOptions: { maxRetries } });
 }
 
 export function queueClient(account: StorageAccount, queue: string): QueueClient {

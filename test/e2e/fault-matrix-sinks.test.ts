@@ -1,30 +1,36 @@
 /**
  * Issue 10, scope item 1, the reporting rows of the fault matrix: Storage (the per-mailbox state
  * sink, the real @azure/data-tables SDK) and telemetry ingestion (the real applicationinsights
- * SDK) failing in each way: refused, accepts and never answers, 503 always, slow (under and over
- * the flush timeout), and for ingestion 429 with Retry-After and 500/503. Each case runs the
+ * SDK) failing in each way: refused; reset mid-exchange (a 200 cut off part-way), once and always;
+ * accepts and never answers at TCP and TLS level (handshake never completed; TLS up, no HTTP
+ * answer); 500/503 once (retried: every row of the run written) and always; 429 with Retry-After
+ * within and beyond the flush timeout; slow under and over the flush timeout. Each case runs the
  * timer's work as the host calls it (checkAndDeliver, then the history purge, as checkTimer does)
  * and asserts: every mailbox's result is what the healthy twin (Azurite, an accepting ingestion
  * endpoint) gives, delivery ends within the flush timeout plus slack, and what went wrong is
- * logged as a warning. Prints its rows for the closing note's table.
+ * logged as a warning. And checkTimer itself against a Storage that never answers: the history
+ * purge is bounded too. Prints its rows for the closing note's table.
  */
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InvocationContext } from '@azure/functions';
 import { checkAndDeliver } from '../../functions/run-from-settings';
+import { checkTimer } from '../../functions/check-timer';
 import { purgeState } from '../../functions/fan-out';
 import type { RunReport } from '../../shared/contract/result';
 import { stateStoreFromSettings } from '../../shared/report/state-sink';
 import { STORAGE_TIMEOUT_MS } from '../../shared/storage/storage-account';
-import { trustedSimCa } from '../../sim/ca';
+import { issueServerCert, trustedSimCa } from '../../sim/ca';
 import { startIngestionServer } from '../../sim/ingestion-server';
 import { resetTokenClients } from '../../shared/token/token-provider';
 import { azuriteConnectionString, startAzurite, type Azurite } from '../storage/azurite';
 import { reportingEnv, startTelemetryWorld, type TelemetryWorld } from '../report/telemetry-fixture';
-import { closedPort, silentTcpServer } from './net-helpers';
+import { closedPort, silentTcpServer, silentTlsServer } from './net-helpers';
 
 const FLUSH_S = 2;
 const SLACK_MS = 4000; // generous: the machine is shared; the point is "bounded", not "fast"
+/** Storage did not answer by the deadline: the delivery's timer or the store's own abort (the same instant) says so. */
+const HUNG = /^telemetry: state: (not delivered within|flush not finished within|could not record .* no answer from Table Storage within)/;
 
 let world: TelemetryWorld;
 let azurite: Azurite;
@@ -33,15 +39,47 @@ const stops: (() => Promise<void>)[] = [];
 const rows: string[] = [];
 let healthy: Record<string, string>;
 
-/** Loopback HTTP that answers every request itself, or forwards it to Azurite after `delayMs`. */
-async function storageServer(behaviour: { status?: number; delayMs?: number }): Promise<number> {
+interface StorageFault {
+  /** Answer this status (Table Storage's error body) instead of forwarding. */
+  status?: number;
+  retryAfter?: string;
+  /** Accept the request, start a 200 answer, and destroy the socket part-way through it. */
+  reset?: boolean;
+  /** How many requests get the fault (every one when omitted); the rest are forwarded to Azurite. */
+  times?: number;
+  /** Forward each request this late. */
+  delayMs?: number;
+}
+
+/** What a Storage stand-in saw: requests in all, and how many of them got the fault. */
+interface StorageStats {
+  port: number;
+  requests: number;
+  faulted: number;
+}
+
+/** Loopback HTTP in front of Azurite: answers with the fault (the first `times` requests), forwards the rest after `delayMs`. */
+async function storageServer(behaviour: StorageFault): Promise<StorageStats> {
+  const stats: StorageStats = { port: 0, requests: 0, faulted: 0 };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      if (behaviour.status) {
-        res.writeHead(behaviour.status, { 'content-type': 'application/json', 'x-ms-error-code': 'ServerBusy' });
-        res.end(JSON.stringify({ 'odata.error': { code: 'ServerBusy', message: { lang: 'en-US', value: `simulated ${behaviour.status}` } } }));
+      stats.requests++;
+      const faulty = (behaviour.status || behaviour.reset) && (behaviour.times === undefined || stats.faulted < behaviour.times);
+      if (faulty && behaviour.reset) {
+        stats.faulted++;
+        // Headers promising 400 bytes, 20 of them, then the connection is gone.
+        res.writeHead(200, { 'content-type': 'application/json;odata=minimalmetadata', 'content-length': '400' });
+        res.write('{"odata.metadata":"h');
+        setTimeout(() => res.socket?.destroy(), 20);
+        return;
+      }
+      if (faulty) {
+        stats.faulted++;
+        const code = behaviour.status === 429 || behaviour.status === 503 ? 'ServerBusy' : 'InternalError';
+        res.writeHead(behaviour.status!, { 'content-type': 'application/json', 'x-ms-error-code': code, ...(behaviour.retryAfter ? { 'retry-after': behaviour.retryAfter } : {}) });
+        res.end(JSON.stringify({ 'odata.error': { code, message: { lang: 'en-US', value: `simulated ${behaviour.status}` } } }));
         return;
       }
       setTimeout(() => {
@@ -58,10 +96,13 @@ async function storageServer(behaviour: { status?: number; delayMs?: number }): 
   server.on('connection', (s) => (sockets.add(s), s.on('close', () => sockets.delete(s))));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   stops.push(() => new Promise((resolve) => (sockets.forEach((s) => s.destroy()), server.close(() => resolve()))));
-  return (server.address() as AddressInfo).port;
+  stats.port = (server.address() as AddressInfo).port;
+  return stats;
 }
 
-const storageAt = (tablePort: number) => ({ AzureWebJobsStorage: azuriteConnectionString({ blobPort: azurite.blobPort, queuePort: azurite.queuePort, tablePort }) });
+const storageAt = (tablePort: number, scheme: 'http' | 'https' = 'http') => ({
+  AzureWebJobsStorage: azuriteConnectionString({ blobPort: azurite.blobPort, queuePort: azurite.queuePort, tablePort }).replace(`TableEndpoint=http:`, `TableEndpoint=${scheme}:`),
+});
 
 beforeAll(async () => {
   world = await startTelemetryWorld();
@@ -72,8 +113,8 @@ afterAll(async () => {
   process.stdout.write(`\nfault matrix, reporting rows (flush timeout ${FLUSH_S} s):\n| dependency | fault | results as healthy | delivery ms | purge ms | logged |\n|---|---|---|---|---|---|\n${rows.join('\n')}\n`);
   process.env = saved;
   await Promise.all(stops.map((s) => s()));
-  // The state writes a delivery gave up on still run to their own end (their SDK retries, against
-  // servers now gone): let them, so nothing outlives the test.
+  // Storage requests stop at their deadline; a forwarded request and the telemetry exporter's
+  // retries may still be in flight: let them end, so nothing outlives the test.
   await new Promise((resolve) => setTimeout(resolve, STORAGE_TIMEOUT_MS));
   await Promise.all([world?.stop(), azurite?.stop()]);
 });
@@ -86,6 +127,7 @@ beforeEach(() => {
 });
 
 interface Outcome {
+  report: RunReport;
   statuses: Record<string, string>;
   deliveryMs: number;
   purgeMs: number;
@@ -104,15 +146,15 @@ async function timerRun(env: Record<string, string>): Promise<Outcome> {
   await purgeState(context);
   const purged = performance.now();
   const statuses = Object.fromEntries(report.results.map((r) => [r.mailbox, `${r.status}${r.failure ? ` ${r.failure.code}` : ''}`]));
-  return { statuses, deliveryMs: Math.round(delivered - reported), purgeMs: Math.round(purged - delivered), warnings };
+  return { report, statuses, deliveryMs: Math.round(delivered - reported), purgeMs: Math.round(purged - delivered), warnings };
 }
 
 function verify(dependency: string, fault: string, o: Outcome, expectWarning: RegExp | undefined): void {
-  rows.push(`| ${dependency} | ${fault} | ${JSON.stringify(o.statuses) === JSON.stringify(healthy) ? 'yes' : 'NO'} | ${o.deliveryMs} | ${o.purgeMs} | ${o.warnings.map((w) => w.replace(/\|/g, '/').slice(0, 90)).join('; ') || '—'} |`);
+  rows.push(`| ${dependency} | ${fault} | ${JSON.stringify(o.statuses) === JSON.stringify(healthy) ? 'yes' : 'NO'} | ${o.deliveryMs} | ${o.purgeMs} | ${o.warnings.map((w) => w.replace(/could not record \d+ result\(s\) of run [\w-]+ in Table Storage: /, 'not recorded: ').replace(/\|/g, '/').slice(0, 150)).join('; ') || '—'} |`);
   expect(o.statuses).toEqual(healthy);
   expect(o.deliveryMs).toBeLessThan(FLUSH_S * 1000 + SLACK_MS);
-  // The purge runs after delivery, outside the flush timeout, bounded by each Storage request's own timeout.
-  expect(o.purgeMs).toBeLessThan(STORAGE_TIMEOUT_MS + SLACK_MS);
+  // The purge runs after delivery, within a flush timeout of its own (not a Storage request timeout per call).
+  expect(o.purgeMs).toBeLessThan(FLUSH_S * 1000 + SLACK_MS);
   if (expectWarning) expect(o.warnings.some((w) => expectWarning.test(w))).toBe(true);
   else expect(o.warnings).toEqual([]);
 }
@@ -134,19 +176,95 @@ describe('#10 fault matrix: Storage (the per-mailbox state sink)', () => {
       const silent = await silentTcpServer();
       stops.push(silent.stop);
       return storageAt(silent.port);
-    }, /^telemetry: state: (not delivered|flush not finished) within/],
-    ['503 always', async () => storageAt(await storageServer({ status: 503 })), /^telemetry: state: /],
-    [`slow: every request ${FLUSH_S * 1000 + 1000} ms late (over the flush timeout)`, async () => storageAt(await storageServer({ delayMs: FLUSH_S * 1000 + 1000 })), /^telemetry: state: (not delivered|flush not finished) within/],
+    }, HUNG],
+    ['503 always', async () => storageAt((await storageServer({ status: 503 })).port), /^telemetry: state: /],
+    [`slow: every request ${FLUSH_S * 1000 + 1000} ms late (over the flush timeout)`, async () => storageAt((await storageServer({ delayMs: FLUSH_S * 1000 + 1000 })).port), HUNG],
   ];
   it.each(cases)('#10 Storage: %s — results right, delivery ends within the flush timeout, a warning names the state sink', async (fault, arrange, warning) => {
     expect(healthy).toBeDefined();
     verify('Storage', fault, await timerRun(await arrange()), warning);
   }, 90_000);
 
+  const hanging: [string, () => Promise<Record<string, string>>][] = [
+    ['accepts, never answers (TLS: TCP accepted, handshake never completed)', async () => {
+      const silent = await silentTcpServer();
+      stops.push(silent.stop);
+      return storageAt(silent.port, 'https');
+    }],
+    ['accepts, never answers (TLS up, no HTTP answer)', async () => {
+      const silent = await silentTlsServer(issueServerCert(trustedSimCa()));
+      stops.push(silent.stop);
+      return storageAt(silent.port, 'https');
+    }],
+  ];
+  it.each(hanging)('#10 Storage: %s — results right, delivery ends within the flush timeout, a warning names the state sink', async (fault, arrange) => {
+    expect(healthy).toBeDefined();
+    verify('Storage', fault, await timerRun(await arrange()), HUNG);
+  }, 90_000);
+
+  const failing: [string, StorageFault, RegExp][] = [
+    ['reset mid-exchange (always)', { reset: true }, /^telemetry: state: /],
+    // Not waited out past the deadline: given up at once, saying why.
+    ['429 Retry-After: 60 (always; beyond the flush timeout)', { status: 429, retryAfter: '60' }, /^telemetry: state: could not record .*HTTP 429 \(Retry-After 60 s\); the server asked to wait 60 s, more than the .* left\]/],
+  ];
+  it.each(failing)('#10 Storage: %s — results right, delivery ends within the flush timeout, a warning names the state sink', async (fault, behaviour, warning) => {
+    expect(healthy).toBeDefined();
+    const server = await storageServer(behaviour);
+    const o = await timerRun(storageAt(server.port));
+    verify('Storage', `${fault} [${server.faulted} of ${server.requests} requests faulted]`, o, warning);
+    expect(server.faulted).toBeGreaterThan(0);
+  }, 90_000);
+
+  const transient: [string, StorageFault][] = [
+    ['reset mid-exchange (once)', { reset: true, times: 1 }],
+    ['500 once', { status: 500, times: 1 }],
+    ['503 once', { status: 503, times: 1 }],
+    ['429 Retry-After: 1 (once)', { status: 429, retryAfter: '1', times: 1 }],
+  ];
+  it.each(transient)('#10 Storage: %s — retried within the run: every mailbox recorded, no warning, delivery within the flush timeout', async (fault, behaviour) => {
+    expect(healthy).toBeDefined();
+    const server = await storageServer(behaviour);
+    const o = await timerRun(storageAt(server.port));
+    verify('Storage', `${fault} [${server.requests} requests, ${server.faulted} faulted]`, o, undefined);
+    expect(server.faulted).toBe(1);
+    // The state of this run is in Storage: every mailbox's latest row is this run's result.
+    const rows = new Map((await stateStoreFromSettings(azurite.env).list()).map((r) => [r.mailbox, r.checkedAt]));
+    expect(Object.fromEntries(o.report.results.map((r) => [r.mailbox, rows.get(r.mailbox)]))).toEqual(Object.fromEntries(o.report.results.map((r) => [r.mailbox, r.checkedAt])));
+    if (behaviour.retryAfter) expect(o.deliveryMs).toBeGreaterThanOrEqual(Number(behaviour.retryAfter) * 1000);
+  }, 90_000);
+
   it('#10 Storage: slow, every request 150 ms late (under the flush timeout) — delivered, no warning', async () => {
-    const o = await timerRun(storageAt(await storageServer({ delayMs: 150 })));
+    const o = await timerRun(storageAt((await storageServer({ delayMs: 150 })).port));
     verify('Storage', 'slow: every request 150 ms late (under)', o, undefined);
   }, 90_000);
+});
+
+describe('#10 the timer invocation with a Storage that accepts and never answers (checkTimer, called as the host calls it)', () => {
+  it('#10 ends within a flush timeout for delivery and one for the history purge, not a Storage request timeout per call', async () => {
+    const silent = await silentTcpServer();
+    stops.push(silent.stop);
+    process.env = { ...saved, ...world.tenant.identityEnv, ...reportingEnv(world.ingestion.connectionString, FLUSH_S), MAILBOX_HEALTH_CONFIG: JSON.stringify(world.config), ...storageAt(silent.port) };
+    const warnings: string[] = [];
+    let reportedAt = 0;
+    const context = new InvocationContext({
+      invocationId: 'hanging-storage',
+      functionName: 'checkTimer',
+      logHandler: (level, ...args) => {
+        const line = args.join(' ');
+        // checkTimer logs the run's summary line when the report is out, before delivery.
+        if (/^run (ok|degraded|failed):/.test(line)) reportedAt = performance.now();
+        if (level === 'warning') warnings.push(line);
+      },
+    });
+    await checkTimer({ isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } }, context);
+    const afterReportMs = Math.round(performance.now() - reportedAt);
+    rows.push(`| Storage | timer invocation, Storage accepts and never answers (checkTimer) | — | ${afterReportMs} (delivery + purge) | — | ${warnings.filter((w) => /state/.test(w)).map((w) => w.slice(0, 90)).join('; ')} |`);
+    expect(reportedAt).toBeGreaterThan(0);
+    expect(warnings.some((w) => HUNG.test(w))).toBe(true);
+    expect(warnings.some((w) => /^state: history purge (failed: no answer from Table Storage within \d+ ms|not finished within \d+ ms)/.test(w))).toBe(true);
+    // Before the purge had a deadline: 2 s delivery + 8-10 s of Storage request timeouts.
+    expect(afterReportMs).toBeLessThan(2 * FLUSH_S * 1000 + 2500);
+  }, 60_000);
 });
 
 describe('#10 fault matrix: telemetry ingestion (beyond refused and hanging, app-insights-wire.test.ts)', () => {
