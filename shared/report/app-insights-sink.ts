@@ -17,6 +17,7 @@ import type { RunReport } from '../contract/result';
 import type { RunPlan } from '../run/plan';
 import { monitorException, runTelemetry, sweepEvents } from './app-insights-telemetry';
 import type { ExpiryReport } from '../run/expiry-sweep';
+import { IngestionWatch } from './ingestion-watch';
 import type { RunContext, Sink } from './sink';
 
 /**
@@ -46,17 +47,26 @@ export interface AppInsightsOptions {
 export class AppInsightsSink implements Sink {
   readonly name = 'applicationinsights';
   private readonly client: TelemetryClient;
+  private readonly watch = new IngestionWatch();
+  private readonly offlineStorage: boolean;
 
   constructor(options: AppInsightsOptions) {
     const { connectionString, offlineStorage } = options;
     const credential = ingestionCredential(options.authentication);
+    this.offlineStorage = offlineStorage;
     // Statsbeat is the SDK's own usage telemetry, sent to Microsoft's endpoints rather than to
     // this resource; the SDK reads this switch from process.env when its exporters are built.
     process.env.APPLICATION_INSIGHTS_NO_STATSBEAT ??= 'true';
     this.client = new TelemetryClient(connectionString, { useGlobalProviders: false });
     this.client.config.samplingPercentage = 100;
     this.client.config.azureMonitorOpenTelemetryOptions = {
-      azureMonitorExporterOptions: { connectionString, disableOfflineStorage: !offlineStorage, ...(credential ? { credential } : {}) },
+      azureMonitorExporterOptions: {
+        connectionString,
+        disableOfflineStorage: !offlineStorage,
+        ...(credential ? { credential } : {}),
+        // Sees each ingestion request's outcome: the SDK's flush does not tell (ingestion-watch.ts).
+        additionalPolicies: [{ policy: this.watch.policy, position: 'perCall' }],
+      },
       enableLiveMetrics: false,
       enableAutoCollectPerformance: false,
       enableAutoCollectExceptions: false,
@@ -85,8 +95,17 @@ export class AppInsightsSink implements Sink {
     const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`flush not finished within ${timeoutMs} ms`)), timeoutMs)));
     try {
       await Promise.race([this.client.flush(), timeout]);
+    } catch (error) {
+      this.watch.take(); // the timeout says it for this run
+      throw error;
     } finally {
       clearTimeout(timer);
+    }
+    // Requests that ended since the last flush: this run's, and late ones of a flush that timed out.
+    const seen = this.watch.take();
+    if (seen.failed > 0) {
+      const fate = this.offlineStorage ? 'retriable ones are kept on disk and re-sent by a later run' : 'offline storage is off: it is lost';
+      throw new Error(`ingestion did not accept the telemetry: ${seen.failed} of ${seen.requests} request(s) failed (last: ${seen.last})${seen.rejectedItems ? `, ${seen.rejectedItems} item(s) rejected` : ''}; ${fate}`);
     }
   }
 }
