@@ -6,13 +6,11 @@
  * HTTPS ingestion endpoint (or a port nobody listens on), with a flush timeout long enough for the
  * SDK to finish its own retries — the case where its flush resolves.
  */
-import { InvocationContext } from '@azure/functions';
-import { checkTimer } from '../../functions/check-timer';
 import { IngestionWatch } from '../../shared/report/ingestion-watch';
 import { trustedSimCa } from '../../sim/ca';
 import { startIngestionServer, TEST_INSTRUMENTATION_KEY } from '../../sim/ingestion-server';
 import { closedPort } from '../e2e/net-helpers';
-import { reportingEnv, startTelemetryWorld, type TelemetryWorld } from './telemetry-fixture';
+import { reportingEnv, startTelemetryWorld, timedTimerRun, type TelemetryWorld } from './telemetry-fixture';
 
 const FLUSH_S = 20;
 let world: TelemetryWorld;
@@ -30,24 +28,12 @@ afterAll(async () => {
   await Promise.all([...stops.map((s) => s()), world?.stop()]);
 });
 
-const timer = { isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } };
-
-/** checkTimer against `connectionString`; the warnings it logged, and how long after its report it ended. */
+/** checkTimer against `connectionString`: the telemetry warnings it logged, and how long after its report it ended. */
 async function timerRun(connectionString: string): Promise<{ warnings: string[]; afterReportMs: number }> {
   process.env = { ...saved, ...world.tenant.identityEnv, ...reportingEnv(connectionString, FLUSH_S), MAILBOX_HEALTH_CONFIG: JSON.stringify(world.config) };
-  const warnings: string[] = [];
-  let reportedAt = 0;
-  const context = new InvocationContext({
-    invocationId: 'ingestion-loss',
-    functionName: 'checkTimer',
-    logHandler: (level, ...args) => {
-      const line = args.join(' ');
-      if (/^run (ok|degraded|failed):/.test(line)) reportedAt = performance.now();
-      if (level === 'warning') warnings.push(line);
-    },
-  });
-  await checkTimer(timer, context);
-  return { warnings: warnings.filter((w) => w.startsWith('telemetry: ')), afterReportMs: Math.round(performance.now() - reportedAt) };
+  const { warnings, reported, afterReportMs } = await timedTimerRun('ingestion-loss');
+  expect(reported).toBe(true);
+  return { warnings: warnings.filter((w) => w.startsWith('telemetry: ')), afterReportMs };
 }
 
 async function endpoint(refuse?: { status: number }): Promise<{ connectionString: string; requests: () => number }> {

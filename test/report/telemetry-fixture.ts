@@ -3,6 +3,8 @@
  * ok (ok1), a degraded (backlog) and a failed (nogrant) mailbox, and five mailboxes whose app
  * shares one expiring Key Vault secret (expiring, exp2..exp5).
  */
+import { InvocationContext } from '@azure/functions';
+import { checkTimer } from '../../functions/check-timer';
 import type { ConfigInput } from '../../shared/config/schema';
 import { trustedSimCa } from '../../sim/ca';
 import { startIngestionServer, type Envelope, type IngestionServer } from '../../sim/ingestion-server';
@@ -51,4 +53,24 @@ export function expectNoSecrets(text: string): void {
 /** The settings that make the monitor report to `ingestion` (no offline storage in tests). */
 export function reportingEnv(connectionString: string, flushTimeoutSeconds = 5): Record<string, string> {
   return { APPLICATIONINSIGHTS_CONNECTION_STRING: connectionString, TELEMETRY_OFFLINE_STORAGE: 'off', TELEMETRY_FLUSH_TIMEOUT_SECONDS: String(flushTimeoutSeconds) };
+}
+
+/**
+ * checkTimer called as the Functions host calls it: the warnings it logged, and how long it went
+ * on after its report was out (it logs the run's summary line then, before delivery).
+ */
+export async function timedTimerRun(invocationId: string): Promise<{ warnings: string[]; reported: boolean; afterReportMs: number }> {
+  const warnings: string[] = [];
+  let reportedAt = 0;
+  const context = new InvocationContext({
+    invocationId,
+    functionName: 'checkTimer',
+    logHandler: (level, ...args) => {
+      const line = args.join(' ');
+      if (/^run (ok|degraded|failed):/.test(line)) reportedAt = performance.now();
+      if (level === 'warning') warnings.push(line);
+    },
+  });
+  await checkTimer({ isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } }, context);
+  return { warnings, reported: reportedAt > 0, afterReportMs: Math.round(performance.now() - reportedAt) };
 }
