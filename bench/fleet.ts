@@ -6,7 +6,7 @@
  * so its CPU and peak RSS are its own. Ends with one summary line per back end.
  *
  *   npm run bench -- --mailboxes 1000 --apps 10 --delay-ms 25 [--backends simulator,dovecot]
- *                    [--lanes typical,floor,engine] [--engine-concurrency N] [--run-ms MS] [--cpu-prof DIR] [--json FILE] [--no-module-load]
+ *                    [--lanes typical,floor,engine] [--repeat N] [--engine-concurrency N] [--run-ms MS] [--cpu-prof DIR] [--json FILE] [--no-module-load]
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -29,6 +29,10 @@ interface LaneMeasure {
   durations: number[];
   failed: number;
   firstFailure?: string;
+  /** Wall time of each run of this lane (--repeat); the row shows the median run. */
+  walls?: number[];
+  /** The engine's per-phase medians (ms), from its report: where a check's time goes. */
+  phases?: string;
   cpuMs: number;
   maxRssMb: number;
   world: WorldStats;
@@ -41,6 +45,12 @@ const { values: args } = parseArgs({
     'delay-ms': { type: 'string', default: '25' },
     backends: { type: 'string', default: 'simulator,dovecot' },
     lanes: { type: 'string', default: 'typical,floor,engine' },
+    /**
+     * Runs of the floor and engine lanes, alternating; each row is the median run. On 2 cores the
+     * simulated world is the ceiling and its speed drifts from run to run by ±15%: one run each
+     * can tip the engine/floor ratio either way. The typical lane (minutes) runs once.
+     */
+    repeat: { type: 'string', default: '3' },
     'typical-concurrency': { type: 'string', default: '4' },
     'floor-concurrency': { type: 'string', default: '64' },
     /** Sets the config's concurrency for the engine lane (default: the engine's own default). */
@@ -61,6 +71,7 @@ for (const [name, value] of [['--mailboxes', fleet.mailboxes], ['--apps', fleet.
 if (fleet.apps > fleet.mailboxes) throw new Error('--apps must not exceed --mailboxes');
 const lanes = args.lanes!.split(',') as Lane[];
 const backends = args.backends!.split(',') as Backend[];
+const repeat = Math.max(1, Number(args.repeat));
 const work = mkdtempSync(join(tmpdir(), 'mailbox-health-bench-'));
 
 function startWorld(backend: Backend): Promise<{ child: ChildProcess; endpoints: WorldEndpoints }> {
@@ -114,13 +125,16 @@ async function runLane(lane: Lane, backend: Backend, endpoints: WorldEndpoints):
     const file = join(work, `${label}.config.json`);
     writeFileSync(file, JSON.stringify(config));
     const run = await runProcess(label, [join(ROOT, 'bin', 'mailbox-health.js'), 'check', '--config', file, '--json'], cleanEnv(endpoints.identityEnv));
-    const report = JSON.parse(run.stdout) as { results: { status: string; durationMs: number; failure?: { code: string; message: string }; warnings: { code: string }[] }[] };
+    const report = JSON.parse(run.stdout) as { results: { status: string; durationMs: number; phases: Record<string, number | null>; failure?: { code: string; message: string }; warnings: { code: string }[] }[] };
     const bad = report.results.filter((r) => r.status !== 'ok');
     // Not ok: failed, or degraded (on a saturated machine, SLOW_CHECK past thresholds.slowCheckMs).
     const codes = new Map<string, number>();
     for (const r of bad) for (const code of r.failure ? [r.failure.code] : r.warnings.map((w) => w.code)) codes.set(`${r.status} ${code}`, (codes.get(`${r.status} ${code}`) ?? 0) + 1);
     const firstFailure = bad.length > 0 ? [...codes].map(([code, n]) => `${n}× ${code}`).join(', ') : undefined;
-    return { lane, wallMs: run.wallMs, durations: report.results.map((r) => r.durationMs), failed: bad.length, firstFailure, cpuMs: run.cpuMs, maxRssMb: run.maxRssMb };
+    const phases = Object.keys(report.results[0]?.phases ?? {})
+      .map((p) => `${p} ${fixed(quantile(report.results.map((r) => r.phases[p]).filter((v): v is number => typeof v === 'number'), 0.5), 0)}`)
+      .join(', ');
+    return { lane, wallMs: run.wallMs, durations: report.results.map((r) => r.durationMs), failed: bad.length, firstFailure, phases, cpuMs: run.cpuMs, maxRssMb: run.maxRssMb };
   }
   const spec: LaneSpec = {
     imap: endpoints.imap,
@@ -173,6 +187,8 @@ function printLanes(backend: Backend, measures: LaneMeasure[]): void {
   for (const m of measures) {
     const top = m.world.sequences[0];
     process.stdout.write(`  ${m.lane}: IMAP commands ${top ? `${top[0]} (${top[1]} of ${m.world.imapConnections} connections)` : 'none'}${m.firstFailure ? `; not ok: ${m.firstFailure}` : ''}\n`);
+    if (m.walls && m.walls.length > 1) process.stdout.write(`  ${m.lane}: ${m.walls.length} runs, wall s ${m.walls.map((w) => fixed(w / 1000, 2)).join(' ')} (the row is the median run)\n`);
+    if (m.phases) process.stdout.write(`  ${m.lane}: phase medians (ms) ${m.phases}\n`);
   }
 }
 
@@ -199,11 +215,19 @@ async function main(): Promise<void> {
     const { child, endpoints } = await startWorld(backend);
     try {
       await worldStats(child); // reset the counters after start-up
-      const measures: LaneMeasure[] = [];
-      for (const lane of lanes) {
-        const measure = await runLane(lane, backend, endpoints);
-        measures.push({ ...measure, world: await worldStats(child) });
+      const runs = new Map<Lane, LaneMeasure[]>(lanes.map((lane) => [lane, []]));
+      for (let round = 0; round < repeat; round++) {
+        for (const lane of lanes) {
+          if (lane === 'typical' && round > 0) continue;
+          const measure = await runLane(lane, backend, endpoints);
+          runs.get(lane)!.push({ ...measure, world: await worldStats(child) });
+        }
       }
+      const measures = lanes.map((lane) => {
+        const list = runs.get(lane)!;
+        const median = [...list].sort((a, b) => a.wallMs - b.wallMs)[Math.floor((list.length - 1) / 2)]!;
+        return { ...median, walls: list.map((m) => m.wallMs) };
+      });
       printLanes(backend, measures);
       summaries.push(summary(backend, measures));
       all[backend] = measures;

@@ -168,10 +168,11 @@ export class ImapConnection {
    * side, or after `commandMs` at the latest.
    */
   logout(): void {
-    this.sendLogout();
     if (this.failure || this.closing) return;
     this.closing = true;
-    this.socket.end();
+    // LOGOUT and the half-close in one write when LOGOUT was not already pipelined.
+    if (this.logoutTag) this.socket.end();
+    else this.socket.end(`${(this.logoutTag = `A${++this.nextTag}`)} LOGOUT\r\n`);
     setTimeout(() => this.socket.destroy(), this.options.commandMs).unref();
   }
 
