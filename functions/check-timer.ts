@@ -21,7 +21,13 @@ export function timerSchedule(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export async function checkTimer(_timer: Timer, context: InvocationContext): Promise<void> {
-  if (!(await fanOutIfLarge(context))) await checkAndDeliver('timer', context, { onReport: (report) => logReport(report, context) });
+  const delivered = (await fanOutIfLarge(context)) ? undefined : (await checkAndDeliver('timer', context, { onReport: (report) => logReport(report, context) })).delivered;
+  // Table Storage has just failed this run's state write (down, hanging, throttling): a purge now
+  // would only wait out the same fault for another flush timeout. A later run purges instead.
+  if (delivered?.failedSinks.includes('state')) {
+    context.warn('state: history purge skipped: Table Storage failed this run\'s state write; a later run purges');
+    return;
+  }
   await purgeState(context);
 }
 

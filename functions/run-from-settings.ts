@@ -62,7 +62,7 @@ export async function checkAndDeliver(
   trigger: Trigger,
   context: InvocationContext,
   options: { env?: NodeJS.ProcessEnv; onReport?: (report: RunReport) => void } = {},
-): Promise<{ report: RunReport; plan: RunPlan }> {
+): Promise<{ report: RunReport; plan: RunPlan; delivered: DeliveryOutcome }> {
   const env = options.env ?? process.env;
   const run = newRunContext(trigger, env);
   const { plan, delivery } = await planAndSinks(context, run, env);
@@ -77,8 +77,9 @@ export async function checkAndDeliver(
   }
   // The invocation's own logs first: delivery may take up to the flush timeout.
   options.onReport?.(report);
-  logDelivery(context, delivery, await deliverRun(delivery, report, plan, run));
-  return { report, plan };
+  const delivered = await deliverRun(delivery, report, plan, run);
+  logDelivery(context, delivery, delivered);
+  return { report, plan, delivered };
 }
 
 /**

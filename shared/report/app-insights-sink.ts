@@ -11,6 +11,7 @@
  * and traces are pinned at 100 %); offline storage on, so a short ingestion outage is re-sent by a
  * later run, unless TELEMETRY_OFFLINE_STORAGE=off (tests).
  */
+import { resourceFromAttributes } from '@opentelemetry/resources';
 import { TelemetryClient } from 'applicationinsights';
 import type { TokenCredential } from '@azure/identity';
 import type { RunReport } from '../contract/result';
@@ -42,6 +43,8 @@ export interface AppInsightsOptions {
   offlineStorage: boolean;
   /** APPLICATIONINSIGHTS_AUTHENTICATION_STRING */
   authentication?: string;
+  /** What Application Insights files the telemetry under: cloud_RoleName, cloud_RoleInstance. */
+  cloudRole: { name: string; instance: string };
 }
 
 export class AppInsightsSink implements Sink {
@@ -67,6 +70,9 @@ export class AppInsightsSink implements Sink {
         // Sees each ingestion request's outcome: the SDK's flush does not tell (ingestion-watch.ts).
         additionalPolicies: [{ policy: this.watch.policy, position: 'perCall' }],
       },
+      // The cloud role (cloud_RoleName, the Application map) instead of the SDK's default
+      // `unknown_service:node`: the exporter maps service.name and service.instance.id to it.
+      resource: resourceFromAttributes({ 'service.name': options.cloudRole.name, 'service.instance.id': options.cloudRole.instance }),
       enableLiveMetrics: false,
       enableAutoCollectPerformance: false,
       enableAutoCollectExceptions: false,

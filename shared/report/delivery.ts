@@ -22,6 +22,8 @@ export interface DeliveryOutcome {
   durationMs: number;
   /** `<sink>: <what went wrong>`, for the entry point's log. Never contains secrets. */
   errors: string[];
+  /** The names of the sinks that did not finish (`state`, `applicationinsights`, `notify`...). */
+  failedSinks: string[];
 }
 
 export const NO_DELIVERY: Delivery = { sinks: [], flushTimeoutMs: 0, problems: [] };
@@ -39,23 +41,28 @@ async function toEverySink(delivery: Delivery, send: (sink: Sink, budget: Delive
   const deadline = started + delivery.flushTimeoutMs;
   const left = () => deadline - performance.now();
   const errors: string[] = [];
+  const failedSinks = new Set<string>();
+  const failed = (sink: Sink, error: string) => {
+    errors.push(`${sink.name}: ${error}`);
+    failedSinks.add(sink.name);
+  };
   await Promise.all(
     delivery.sinks.map(async (sink) => {
       try {
         // A sink's own work (a Table Storage write, a webhook) draws from the same budget as its flush.
         if ((await within(send(sink, { deadlineAt: deadline }), left())) === TIMED_OUT) {
-          errors.push(`${sink.name}: not delivered within ${delivery.flushTimeoutMs} ms`);
+          failed(sink, `not delivered within ${delivery.flushTimeoutMs} ms`);
           return;
         }
         if ((await within(sink.flush(Math.max(0, Math.round(left()))), left())) === TIMED_OUT) {
-          errors.push(`${sink.name}: flush not finished within ${delivery.flushTimeoutMs} ms`);
+          failed(sink, `flush not finished within ${delivery.flushTimeoutMs} ms`);
         }
       } catch (error) {
-        errors.push(`${sink.name}: ${error instanceof Error ? error.message : String(error)}`);
+        failed(sink, error instanceof Error ? error.message : String(error));
       }
     }),
   );
-  return { complete: errors.length === 0, durationMs: Math.round(performance.now() - started), errors };
+  return { complete: errors.length === 0, durationMs: Math.round(performance.now() - started), errors, failedSinks: [...failedSinks] };
 }
 
 /** A completed run (or one queue batch of it) to every sink, flushed within the timeout. */

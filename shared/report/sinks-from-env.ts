@@ -7,6 +7,7 @@
  *
  * To add a sink, add one factory to FACTORIES: the settings it reads and how it is built.
  */
+import { hostname } from 'node:os';
 import type { Delivery } from './delivery';
 import { STATE_SETTINGS, stateConfigured } from './state-settings';
 import type { Sink } from './sink';
@@ -23,7 +24,8 @@ export const FLUSH_TIMEOUT_SETTING = 'TELEMETRY_FLUSH_TIMEOUT_SECONDS';
 export const DEFAULT_FLUSH_TIMEOUT_MS = 5000;
 
 const appInsights: SinkFactory = {
-  settings: [CONNECTION_STRING_SETTING, 'TELEMETRY_OFFLINE_STORAGE', 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING'],
+  // WEBSITE_*: set by App Service itself; they name the cloud role and instance.
+  settings: [CONNECTION_STRING_SETTING, 'TELEMETRY_OFFLINE_STORAGE', 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', 'WEBSITE_SITE_NAME', 'WEBSITE_INSTANCE_ID'],
   create(env) {
     const connectionString = env[CONNECTION_STRING_SETTING];
     if (!connectionString) return undefined;
@@ -32,7 +34,13 @@ const appInsights: SinkFactory = {
     // Required here, not imported at the top: see the file comment.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { AppInsightsSink } = require('./app-insights-sink') as typeof import('./app-insights-sink');
-    return new AppInsightsSink({ connectionString, offlineStorage: offline === 'on', authentication: env.APPLICATIONINSIGHTS_AUTHENTICATION_STRING });
+    return new AppInsightsSink({
+      connectionString,
+      offlineStorage: offline === 'on',
+      authentication: env.APPLICATIONINSIGHTS_AUTHENTICATION_STRING,
+      // The Function App's name and worker in Azure; the tool's name and this host elsewhere.
+      cloudRole: { name: env.WEBSITE_SITE_NAME?.trim() || 'm365-mailbox-health', instance: env.WEBSITE_INSTANCE_ID?.trim() || hostname() },
+    });
   },
 };
 

@@ -12,7 +12,7 @@ export const ROOT = join(__dirname, '..', '..');
 /** Environment variables the code reads that are not app settings of this project. */
 export const NOT_APP_SETTINGS = new Set([
   'NO_COLOR', 'TERM', // terminal conventions (CLI)
-  'REGION_NAME', // set by Azure Functions itself
+  'REGION_NAME', 'WEBSITE_SITE_NAME', 'WEBSITE_INSTANCE_ID', // set by Azure Functions / App Service itself
   'APPLICATION_INSIGHTS_NO_STATSBEAT', // the SDK's switch, set by the reporter
   'AZURE_CLIENT_SECRET', 'MSI_SECRET', 'IDENTITY_HEADER', // identity variables named in the simulator/credential code
 ]);

@@ -46,6 +46,8 @@ describe('a timer run in Application Insights', () => {
     await checkTimer(timer, context().context);
     const availability = ofType(world.ingestion.envelopes, AVAILABILITY);
     expect(availability.map((a) => a.name).sort()).toEqual(all.map(testName).sort());
+    // Filed under the tool's cloud role and this host, not the SDK's `unknown_service:node`.
+    expect(new Set(world.ingestion.envelopes.map((e) => `${e.tags?.['ai.cloud.role']} @ ${e.tags?.['ai.cloud.roleInstance']}`))).toEqual(new Set([`m365-mailbox-health @ ${hostname()}`]));
     const byName = Object.fromEntries(availability.map((a) => [a.name, a]));
     const runId = byName['mailbox:ok1']!.properties!.runId;
     expect(runId).toMatch(/^[0-9a-f-]{36}$/);
@@ -116,12 +118,14 @@ describe('a timer run in Application Insights', () => {
 });
 
 describe('an HTTP run in Application Insights', () => {
-  it('the same names, with trigger http', async () => {
+  it('the same names, with trigger http; in Azure the cloud role is the Function App and the instance its worker', async () => {
+    Object.assign(process.env, { WEBSITE_SITE_NAME: 'func-mailbox-health-prod', WEBSITE_INSTANCE_ID: 'a1b2c3d4e5f6' });
     const response = await checkHttp(new HttpRequest({ method: 'GET', url: 'https://fn.example/api/check' }), context().context);
     expect(response.status).toBe(503);
     const availability = ofType(world.ingestion.envelopes, AVAILABILITY);
     expect(availability.map((a) => a.name).sort()).toEqual(all.map(testName).sort());
     expect(new Set(availability.map((a) => a.properties!.trigger))).toEqual(new Set(['http']));
+    expect(new Set(world.ingestion.envelopes.map((e) => `${e.tags?.['ai.cloud.role']} @ ${e.tags?.['ai.cloud.roleInstance']}`))).toEqual(new Set(['func-mailbox-health-prod @ a1b2c3d4e5f6']));
     expect(eventsNamed(world.ingestion.envelopes, EVENTS.monitorRun)).toMatchObject([{ properties: { trigger: 'http' } }]);
     expect(eventsNamed(world.ingestion.envelopes, EVENTS.secretExpiring)).toHaveLength(1);
   });
