@@ -11,10 +11,21 @@ import { planBatches } from '../shared/fanout/plan-batches';
 import { DEFAULT_FLUSH_TIMEOUT_MS, flushTimeoutMs } from '../shared/report/sinks-from-env';
 import { stateConfigured, stateStoreFromSettings } from '../shared/report/state-sink';
 import { planRun } from '../shared/run/plan';
-import { queueClient, storageAccount } from '../shared/storage/storage-account';
+import { queueClient, storageAccount, STORAGE_TIMEOUT_MS } from '../shared/storage/storage-account';
 import { configFromSettings } from './run-from-settings';
 
-/** True when the run was fanned out (nothing left to check inline). */
+/**
+ * The whole enqueue (queue creation and every batch) is over by then: a queue endpoint that hangs
+ * costs the timer invocation at most this long (issue 10). Twice a request's timeout, so one slow
+ * answer still leaves room for the rest.
+ */
+export const ENQUEUE_TIMEOUT_MS = 2 * STORAGE_TIMEOUT_MS;
+
+/**
+ * True when the run was fanned out (nothing left to check inline). When not every batch reached
+ * the queue by ENQUEUE_TIMEOUT_MS, logs an error naming the queue and how many did, and throws:
+ * the invocation fails, so the host's failure count and alerts see it.
+ */
 export async function fanOutIfLarge(context: InvocationContext, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
   const settings = fanoutSettings(env);
   let loaded: ReturnType<typeof configFromSettings>;
@@ -28,7 +39,15 @@ export async function fanOutIfLarge(context: InvocationContext, env: NodeJS.Proc
   const plan = planRun(config);
   if (!shouldFanOut(plan.mailboxes.length, settings)) return false;
   const runId = randomUUID();
-  const messages = await enqueueBatches(queueClient(storageAccount(env), CHECK_QUEUE), runId, text, planBatches(plan, settings.batchSize));
+  const budget = { deadlineAt: performance.now() + ENQUEUE_TIMEOUT_MS };
+  let messages: Awaited<ReturnType<typeof enqueueBatches>>;
+  try {
+    // The SDK does not retry: storageCall does, within the deadline.
+    messages = await enqueueBatches(queueClient(storageAccount(env), CHECK_QUEUE, 1), runId, text, planBatches(plan, settings.batchSize), budget);
+  } catch (error) {
+    context.error(`fan-out: ${(error as Error).message}`);
+    throw error;
+  }
   const apps = new Set(messages.map((m) => m.app)).size;
   context.log(`run ${runId}: ${plan.mailboxes.length} mailboxes of ${apps} app(s) fanned out as ${messages.length} batch(es) of at most ${settings.batchSize} on queue ${CHECK_QUEUE}`);
   return true;

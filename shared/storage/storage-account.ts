@@ -57,8 +57,6 @@ export function storageAccount(env: NodeJS.ProcessEnv = process.env, connection 
   return { kind: 'identity', queueServiceUri, tableServiceUri, credential };
 }
 
-const retryOptions = { maxRetries: 2, tryTimeoutInMs: STORAGE_TIMEOUT_MS };
-
 /** `maxRetries` is the SDK's own: 0 for callers that retry themselves within a deadline (storage-call.ts). */
 export function tableClient(account: StorageAccount, table: string, maxRetries = 2): TableClient {
   if (account.kind === 'connectionString') {
@@ -68,8 +66,13 @@ export function tableClient(account: StorageAccount, table: string, maxRetries =
   return new (dataTables().TableClient)(account.tableServiceUri, table, account.credential, { retryOptions: { maxRetries } });
 }
 
-export function queueClient(account: StorageAccount, queue: string): QueueClient {
+/**
+ * `maxTries` is the queue SDK's own (attempts in all; it has no `maxRetries`): 1 for callers that
+ * retry themselves within a deadline (storage-call.ts).
+ */
+export function queueClient(account: StorageAccount, queue: string, maxTries = 3): QueueClient {
   const { QueueClient } = require('@azure/storage-queue') as typeof StorageQueue;
+  const retryOptions = { maxTries, tryTimeoutInMs: STORAGE_TIMEOUT_MS };
   if (account.kind === 'connectionString') return new QueueClient(account.connectionString, queue, { retryOptions });
   return new QueueClient(`${account.queueServiceUri.replace(/\/$/, '')}/${queue}`, account.credential, { retryOptions });
 }

@@ -39,8 +39,9 @@ export function transientStorageError(error: unknown): Transient | undefined {
  * `op` with an abort signal that fires at the deadline (or after STORAGE_TIMEOUT_MS, whichever is
  * first), retried while transient and time is left. A transient failure it gave up on names its
  * attempts; a definitive answer (404, 409, 412) is thrown as the SDK's RestError, for the caller.
+ * `service` names what did not answer (Table Storage, a queue) in the timeout's message.
  */
-export async function storageCall<T>(budget: StorageBudget, op: (options: { abortSignal: AbortSignal }) => Promise<T>): Promise<T> {
+export async function storageCall<T>(budget: StorageBudget, op: (options: { abortSignal: AbortSignal }) => Promise<T>, service = 'Table Storage'): Promise<T> {
   const record = newRecord();
   try {
     return await withRetries(
@@ -51,7 +52,7 @@ export async function storageCall<T>(budget: StorageBudget, op: (options: { abor
           return await op({ abortSignal });
         } catch (error) {
           // The SDK says only "The operation was aborted": say what ran out.
-          if (abortSignal.aborted) throw new StorageTimeout(`no answer from Table Storage within ${ms} ms`, { cause: error });
+          if (abortSignal.aborted) throw new StorageTimeout(`no answer from ${service} within ${ms} ms`, { cause: error });
           throw error;
         }
       },

@@ -11,8 +11,6 @@
  * logged as a warning. And checkTimer itself against a Storage that never answers: the history
  * purge is bounded too. Prints its rows for the closing note's table.
  */
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { InvocationContext } from '@azure/functions';
 import { checkAndDeliver } from '../../functions/run-from-settings';
 import * as fanOut from '../../functions/fan-out';
@@ -26,6 +24,7 @@ import { resetTokenClients } from '../../shared/token/token-provider';
 import { azuriteConnectionString, startAzurite, type Azurite } from '../storage/azurite';
 import { reportingEnv, startTelemetryWorld, timedTimerRun, type TelemetryWorld } from '../report/telemetry-fixture';
 import { closedPort, silentTcpServer, silentTlsServer } from './net-helpers';
+import { storageFaultServer, type StorageFault } from './storage-fault-server';
 
 const FLUSH_S = 2;
 const SLACK_MS = 4000; // generous: the machine is shared; the point is "bounded", not "fast"
@@ -39,66 +38,8 @@ const stops: (() => Promise<void>)[] = [];
 const rows: string[] = [];
 let healthy: Record<string, string>;
 
-interface StorageFault {
-  /** Answer this status (Table Storage's error body) instead of forwarding. */
-  status?: number;
-  retryAfter?: string;
-  /** Accept the request, start a 200 answer, and destroy the socket part-way through it. */
-  reset?: boolean;
-  /** How many requests get the fault (every one when omitted); the rest are forwarded to Azurite. */
-  times?: number;
-  /** Forward each request this late. */
-  delayMs?: number;
-}
-
-/** What a Storage stand-in saw: requests in all, and how many of them got the fault. */
-interface StorageStats {
-  port: number;
-  requests: number;
-  faulted: number;
-}
-
-/** Loopback HTTP in front of Azurite: answers with the fault (the first `times` requests), forwards the rest after `delayMs`. */
-async function storageServer(behaviour: StorageFault): Promise<StorageStats> {
-  const stats: StorageStats = { port: 0, requests: 0, faulted: 0 };
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      stats.requests++;
-      const faulty = (behaviour.status || behaviour.reset) && (behaviour.times === undefined || stats.faulted < behaviour.times);
-      if (faulty && behaviour.reset) {
-        stats.faulted++;
-        // Headers promising 400 bytes, 20 of them, then the connection is gone.
-        res.writeHead(200, { 'content-type': 'application/json;odata=minimalmetadata', 'content-length': '400' });
-        res.write('{"odata.metadata":"h');
-        setTimeout(() => res.socket?.destroy(), 20);
-        return;
-      }
-      if (faulty) {
-        stats.faulted++;
-        const code = behaviour.status === 429 || behaviour.status === 503 ? 'ServerBusy' : 'InternalError';
-        res.writeHead(behaviour.status!, { 'content-type': 'application/json', 'x-ms-error-code': code, ...(behaviour.retryAfter ? { 'retry-after': behaviour.retryAfter } : {}) });
-        res.end(JSON.stringify({ 'odata.error': { code, message: { lang: 'en-US', value: `simulated ${behaviour.status}` } } }));
-        return;
-      }
-      setTimeout(() => {
-        const upstream = request({ host: '127.0.0.1', port: azurite.tablePort, method: req.method, path: req.url, headers: req.headers }, (up) => {
-          res.writeHead(up.statusCode ?? 502, up.headers);
-          up.pipe(res);
-        });
-        upstream.on('error', () => res.destroy());
-        upstream.end(Buffer.concat(chunks));
-      }, behaviour.delayMs ?? 0);
-    });
-  });
-  const sockets = new Set<import('node:net').Socket>();
-  server.on('connection', (s) => (sockets.add(s), s.on('close', () => sockets.delete(s))));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  stops.push(() => new Promise((resolve) => (sockets.forEach((s) => s.destroy()), server.close(() => resolve()))));
-  stats.port = (server.address() as AddressInfo).port;
-  return stats;
-}
+/** The fault server in front of Azurite's table endpoint. */
+const storageServer = (behaviour: StorageFault) => storageFaultServer(behaviour, () => azurite.tablePort, stops);
 
 const storageAt = (tablePort: number, scheme: 'http' | 'https' = 'http') => ({
   AzureWebJobsStorage: azuriteConnectionString({ blobPort: azurite.blobPort, queuePort: azurite.queuePort, tablePort }).replace(`TableEndpoint=http:`, `TableEndpoint=${scheme}:`),
