@@ -49,7 +49,9 @@ export async function notifierRunWarnings(delivery: Delivery, timeoutMs = 3000):
   if (!sink) return [];
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<Warning[]>((resolve) => (timer = setTimeout(() => resolve([]), timeoutMs)));
-  return Promise.race([build().channelWarnings(sink.options.store).catch(() => []), late]).finally(() => clearTimeout(timer));
+  // Its Storage requests stop at the same moment (issue 10): none outlives the wait.
+  const budget = { deadlineAt: performance.now() + timeoutMs };
+  return Promise.race([build().channelWarnings(sink.options.store, budget).catch(() => []), late]).finally(() => clearTimeout(timer));
 }
 
 /** The report with those warnings added (a new object: the run's report is not changed in place). */

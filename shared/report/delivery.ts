@@ -72,7 +72,7 @@ export function deliverRun(delivery: Delivery, report: RunReport, plan: RunPlan,
 
 /** The expiry sweep to every sink that takes credentials, flushed within the timeout. */
 export function deliverSweep(delivery: Delivery, report: ExpiryReport, plan: RunPlan, run: RunContext): Promise<DeliveryOutcome> {
-  return toEverySink({ ...delivery, sinks: delivery.sinks.filter((s) => s.credentials) }, (sink) => sink.credentials!(report, plan, run));
+  return toEverySink({ ...delivery, sinks: delivery.sinks.filter((s) => s.credentials) }, (sink, budget) => sink.credentials!(report, plan, run, budget));
 }
 
 /**

@@ -40,7 +40,7 @@ export interface Sink {
   /** The monitor itself broke before or outside any mailbox's check (bad config, a crash). */
   monitorError(error: Error, run: RunContext, properties?: Record<string, string>): Promise<void>;
   /** The expiry sweep's credentials (no mailbox was checked); sinks with nothing to say omit it. */
-  credentials?(report: ExpiryReport, plan: RunPlan, run: RunContext): Promise<void>;
+  credentials?(report: ExpiryReport, plan: RunPlan, run: RunContext, budget?: DeliveryBudget): Promise<void>;
   /** Deliver what is buffered; settles within `timeoutMs` whatever the far end does (rejects when not delivered). */
   flush(timeoutMs: number): Promise<void>;
 }

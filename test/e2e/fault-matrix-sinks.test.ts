@@ -17,7 +17,8 @@ import * as fanOut from '../../functions/fan-out';
 import { purgeState } from '../../functions/fan-out';
 import type { RunReport } from '../../shared/contract/result';
 import { stateStoreFromSettings } from '../../shared/report/state-sink';
-import { STORAGE_TIMEOUT_MS } from '../../shared/storage/storage-account';
+import { IncidentStore } from '../../shared/notify/incident-store';
+import { STORAGE_TIMEOUT_MS, storageAccount } from '../../shared/storage/storage-account';
 import { issueServerCert, trustedSimCa } from '../../sim/ca';
 import { startIngestionServer } from '../../sim/ingestion-server';
 import { resetTokenClients } from '../../shared/token/token-provider';
@@ -25,6 +26,7 @@ import { azuriteConnectionString, startAzurite, type Azurite } from '../storage/
 import { reportingEnv, startTelemetryWorld, timedTimerRun, type TelemetryWorld } from '../report/telemetry-fixture';
 import { closedPort, silentTcpServer, silentTlsServer } from './net-helpers';
 import { storageFaultServer, type StorageFault } from './storage-fault-server';
+import { startReceiver, type Receiver } from '../notify/receivers';
 
 const FLUSH_S = 2;
 const SLACK_MS = 4000; // generous: the machine is shared; the point is "bounded", not "fast"
@@ -241,5 +243,105 @@ describe('#10 fault matrix: telemetry ingestion (beyond refused and hanging, app
     // Whether the SDK reports the refusal before the flush timeout is its business; what matters
     // is the bound and the results.
     verify('telemetry ingestion', fault, o, o.warnings.length ? /^telemetry: applicationinsights: / : undefined);
+  }, 90_000);
+});
+
+/**
+ * The notifier's incidents (shared/notify/incident-store.ts) in the same Storage: the timer run
+ * with a notify block (a signed webhook to a local HTTPS receiver, its URL and signing secret in
+ * Key Vault), Storage failing under it. The results stay the healthy twin's, delivery ends within
+ * the flush timeout, the notifier's failure is a warning naming it, no Storage request outlives
+ * the delivery, and a claim retried after a 503, or after an answer lost once the row was written,
+ * still sends each notification exactly once.
+ */
+describe('#10 fault matrix: Storage for the notifier (incidents)', () => {
+  let receiver: Receiver;
+  /** The twin's notifications: one per incident the run opens. */
+  let expected: string[];
+
+  beforeAll(async () => {
+    receiver = await startReceiver();
+    stops.push(receiver.stop);
+    world.tenant.scenario.vault.secrets.push({ name: 'fault-hook-url', value: receiver.url }, { name: 'fault-hook-signing', value: 'whsec-fault-matrix' });
+  });
+
+  const withNotify = (storage: Record<string, string>) => ({
+    ...storage,
+    MAILBOX_HEALTH_CONFIG: JSON.stringify({
+      ...world.config,
+      notify: { channels: [{ type: 'webhook', id: 'ops-hook', url: { keyVaultSecret: 'fault-hook-url' }, signingSecret: { keyVaultSecret: 'fault-hook-signing' } }], timeoutMs: 1500, retries: 0 },
+    }),
+  });
+
+  /** A fresh start: no incident rows (so this run opens every incident again), nothing received. */
+  async function reset(): Promise<void> {
+    const table = IncidentStore.fromAccount(storageAccount(azurite.env)).table;
+    // The first time, the table is not there yet (404): nothing to remove.
+    await (async () => {
+      for await (const e of table.listEntities()) await table.deleteEntity(e.partitionKey!, e.rowKey!);
+    })().catch((error: { statusCode?: number }) => {
+      if (error.statusCode !== 404) throw error;
+    });
+    receiver.received.length = 0;
+  }
+
+  /** The incidents the receiver was told about, one entry per notification, sorted. */
+  const notified = () => receiver.received.map((r) => (JSON.parse(r.body) as { incident: string; kind: string })).map((n) => `${n.incident}:${n.kind}`).sort();
+
+  it('#10 the healthy twin (Azurite): one notification per incident opened, no warning', async () => {
+    expect(healthy).toBeDefined();
+    await reset();
+    const o = await timerRun(withNotify(azurite.env));
+    verify('Storage (notifier)', 'healthy (Azurite)', o, undefined);
+    expected = notified();
+    expect(expected.length).toBeGreaterThan(0);
+    expect(new Set(expected).size).toBe(expected.length);
+    // The failing mailbox is among them (and the degraded one, and the expiring credential).
+    expect(expected).toContain('mailbox:nogrant:failing');
+  }, 90_000);
+
+  const NOTIFIER = /^telemetry: notifier: /;
+
+  it('#10 accepts, never answers: results right, delivery within the flush timeout, a warning names the notifier, no request left open', async () => {
+    expect(expected).toBeDefined();
+    await reset();
+    const server = await storageServer({ hang: true });
+    const o = await timerRun(withNotify(storageAt(server.port)));
+    verify('Storage (notifier)', `accepts, never answers [${server.faulted} requests]`, o, NOTIFIER);
+    expect(server.faulted).toBeGreaterThan(0);
+    // Nothing claimed, nothing sent: an incident is only notified by the instance that claimed it.
+    expect(notified()).toEqual([]);
+    // Every request stopped at its deadline (the SDK's own went on for 10 s per try, 3 tries).
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(server.open).toBe(0);
+  }, 90_000);
+
+  it('#10 503 always: results right, delivery within the flush timeout, a warning names the notifier and its attempts', async () => {
+    expect(expected).toBeDefined();
+    await reset();
+    const server = await storageServer({ status: 503 });
+    const o = await timerRun(withNotify(storageAt(server.port)));
+    verify('Storage (notifier)', `503 always [${server.faulted} of ${server.requests} requests faulted]`, o, /^telemetry: notifier: \d+ incident\(s\) not handled: (mailbox|credential):[\w-]+: .*\[3 attempts: HTTP 503, HTTP 503, HTTP 503; gave up after 3 attempts\]/);
+    expect(notified()).toEqual([]);
+  }, 90_000);
+
+  /** The claim that opens the failing mailbox's incident (one that sends): its create request. */
+  const CLAIM_NOGRANT = /^POST \/devstoreaccount1\/incidents\b[^\n]*\n.*"incident":"mailbox:nogrant"/;
+  const once: [string, StorageFault][] = [
+    ['503 once (on the claim of the failing mailbox)', { status: 503, times: 1, only: CLAIM_NOGRANT }],
+    // The row was written, its answer lost: the retried create meets its own row (409).
+    ['answer lost once after the claim of the failing mailbox was written', { lostAnswer: true, times: 1, only: CLAIM_NOGRANT }],
+  ];
+  it.each(once)('#10 %s: retried within the run, each notification sent exactly once, no warning', async (fault, behaviour) => {
+    expect(expected).toBeDefined();
+    await reset();
+    const server = await storageServer(behaviour);
+    const o = await timerRun(withNotify(storageAt(server.port)));
+    verify('Storage (notifier)', `${fault} [${server.requests} requests, ${server.faulted} faulted]`, o, undefined);
+    expect(server.faulted).toBe(1);
+    expect(notified()).toEqual(expected);
+    // Every claim that was sent is in Storage as sent (rows of healthy mailboxes carry no kind).
+    const incidents = await IncidentStore.fromAccount(storageAccount(azurite.env)).list();
+    expect(incidents.filter((i) => i.lastKind).map((i) => `${i.incident}:${i.lastKind}`).sort()).toEqual(expected);
   }, 90_000);
 });

@@ -13,11 +13,13 @@ export interface StorageFault {
   retryAfter?: string;
   /** Accept the request, start a 200 answer, and destroy the socket part-way through it. */
   reset?: boolean;
+  /** Accept the request and never answer (the connection stays open until the client gives up). */
+  hang?: boolean;
   /** Forward the request (Azurite does the work), then destroy the socket instead of answering. */
   lostAnswer?: boolean;
   /** How many requests get the fault (every one when omitted); the rest are forwarded to Azurite. */
   times?: number;
-  /** Only requests whose method and path (`POST /devstoreaccount1/incidents`) match can get the fault. */
+  /** Only requests whose method, path and body (`POST /devstoreaccount1/incidents\n{…}`) match can get the fault. */
   only?: RegExp;
   /** Forward each request this late. */
   delayMs?: number;
@@ -29,11 +31,13 @@ export interface StorageStats {
   requests: number;
   faulted: number;
   lines: string[];
+  /** Requests that got `hang` and whose connection the client has not closed yet. */
+  open: number;
 }
 
 /** Serves until `stop` (pushed onto `stops`) runs; `upstream` is Azurite's port for this service. */
 export async function storageFaultServer(behaviour: StorageFault, upstream: () => number, stops: (() => Promise<void>)[]): Promise<StorageStats> {
-  const stats: StorageStats = { port: 0, requests: 0, faulted: 0, lines: [] };
+  const stats: StorageStats = { port: 0, requests: 0, faulted: 0, lines: [], open: 0 };
   const forward = (req: import('node:http').IncomingMessage, body: Buffer, onAnswer: (up: import('node:http').IncomingMessage) => void, fail: () => void) => {
     const up = request({ host: '127.0.0.1', port: upstream(), method: req.method, path: req.url, headers: req.headers }, onAnswer);
     up.on('error', fail);
@@ -46,8 +50,14 @@ export async function storageFaultServer(behaviour: StorageFault, upstream: () =
       stats.requests++;
       const line = `${req.method} ${req.url}`;
       stats.lines.push(line);
-      const eligible = !behaviour.only || behaviour.only.test(line);
-      const faulty = eligible && (behaviour.status || behaviour.reset || behaviour.lostAnswer) && (behaviour.times === undefined || stats.faulted < behaviour.times);
+      const eligible = !behaviour.only || behaviour.only.test(`${line}\n${Buffer.concat(chunks).toString('utf8')}`);
+      const faulty = eligible && (behaviour.status || behaviour.reset || behaviour.lostAnswer || behaviour.hang) && (behaviour.times === undefined || stats.faulted < behaviour.times);
+      if (faulty && behaviour.hang) {
+        stats.faulted++;
+        stats.open++;
+        req.socket.once('close', () => stats.open--);
+        return;
+      }
       if (faulty && behaviour.lostAnswer) {
         stats.faulted++;
         forward(req, Buffer.concat(chunks), (up) => (up.resume(), res.socket?.destroy()), () => res.destroy());
