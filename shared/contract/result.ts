@@ -40,6 +40,17 @@ export interface TokenFacts {
   expiresOn: string | null;
 }
 
+/** Non-secret facts about the client secret the check used (never its value). */
+export interface SecretFacts {
+  /** `keyVault`: a vault secret (its name); `env`: an environment variable (its name). */
+  source: 'keyVault' | 'env';
+  name: string;
+  /** The vault secret's `expiresOn` (ISO); null when it has none, and for an environment variable. */
+  expiresOn: string | null;
+  /** Whole days until `expiresOn`, negative once past; null when it is null. */
+  daysLeft: number | null;
+}
+
 export interface CheckResult {
   mailbox: string;
   address: string;
@@ -50,6 +61,11 @@ export interface CheckResult {
   phases: PhaseTimings;
   folder: FolderStatus | null;
   token: TokenFacts | null;
+  /**
+   * The secret the check read, null when it could not be read. Every check sets it; optional only
+   * for results stored before it existed.
+   */
+  secret?: SecretFacts | null;
   checkedAt: string;
   durationMs: number;
   /**

@@ -11,6 +11,11 @@ import type { AttemptRecord } from '../run/retry';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** Whole days from now until `date`, negative once it has passed (floor: 0 on its last day). */
+export function daysUntil(date: Date, now = Date.now()): number {
+  return Math.floor((date.getTime() - now) / DAY_MS);
+}
+
 export function warning(code: WarningCode, message: string, context: RemedyContext, data: Record<string, unknown> = {}): Warning {
   const remedy = warningRemedy(code, context);
   return { code, message, ...(remedy ? { remedy } : {}), ...data };
@@ -22,7 +27,7 @@ export function secretWarnings(expiresOn: Date | null | undefined, thresholdDays
   if (expiresOn === null) {
     return [warning('SECRET_NO_EXPIRY', 'the vault secret has no expiry date, so its expiry cannot be warned about', context)];
   }
-  const daysLeft = Math.floor((expiresOn.getTime() - now) / DAY_MS);
+  const daysLeft = daysUntil(expiresOn, now);
   const data = { expiresOn: expiresOn.toISOString(), daysLeft };
   if (expiresOn.getTime() <= now) {
     return [warning('SECRET_EXPIRED_IN_VAULT', `the vault secret expired on ${expiresOn.toISOString().slice(0, 10)}`, context, data)];

@@ -88,7 +88,7 @@ function availability(result: CheckResult, plan: RunPlan, run: RunContext): Avai
     measurements[MEASUREMENTS.unseen] = result.folder.unseen;
     if (result.folder.oldestUnseenMinutes !== undefined) measurements[MEASUREMENTS.oldestUnseenMinutes] = result.folder.oldestUnseenMinutes;
   }
-  const days = daysLeft(result.warnings);
+  const days = result.secret?.daysLeft ?? daysLeft(result.warnings);
   if (days !== undefined) measurements[MEASUREMENTS.secretDaysLeft] = days;
   return {
     id: `${run.runId}/${result.mailbox}`,

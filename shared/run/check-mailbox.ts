@@ -12,8 +12,9 @@ import type { RemedyContext } from '../diagnosis/remedy-context';
 import { failureRemedy } from '../diagnosis/remedies';
 import type { AppCredentialsReader } from '../entra/app-credentials';
 import { entraCredentialWarnings } from '../diagnosis/entra-warnings';
-import { backlogWarnings, permissionWarnings, retryWarnings, secretWarnings, slowWarnings } from '../diagnosis/warnings';
+import { backlogWarnings, daysUntil, permissionWarnings, retryWarnings, secretWarnings, slowWarnings } from '../diagnosis/warnings';
 import { forgetWarmSecret, type SecretReader } from '../credentials/secret-reader';
+import type { SecretLocation } from '../credentials/secret';
 import { probeImap } from '../imap/probe';
 import type { TlsReuse } from '../imap/tls-reuse';
 import { checkClaims, decodeClaims, tokenFacts } from '../token/claims';
@@ -22,7 +23,7 @@ import { DeadlineExceeded, deadlineSignal, race } from './deadline';
 import { describeAttempts, newRecord, withRetries, type AttemptRecord, type Transient } from './retry';
 import type { MailboxPlan, RunPlan } from './plan';
 import { remedyContext } from './remedy-context';
-import type { CheckResult, Failure, FolderStatus, PhaseTimings, TokenFacts, Warning } from '../contract/result';
+import type { CheckResult, Failure, FolderStatus, PhaseTimings, SecretFacts, TokenFacts, Warning } from '../contract/result';
 
 export interface CheckDeps {
   secrets: SecretReader;
@@ -45,6 +46,7 @@ export async function checkMailbox(mailbox: MailboxPlan, run: RunPlan, deps: Che
   const warnings: Warning[] = [];
   const context = remedyContext(mailbox, run.cloud);
   let token: TokenFacts | null = null;
+  let secretFacts: SecretFacts | null = null;
   let folder: FolderStatus | null = null;
   let failure: Failure | undefined;
   let phase: Phase = 'secret';
@@ -62,6 +64,7 @@ export async function checkMailbox(mailbox: MailboxPlan, run: RunPlan, deps: Che
     deps.redactor.add(secret.value);
     if (secret.record) records.secret = secret.record;
     phases.secret = elapsed(phaseStart);
+    secretFacts = describeSecret(mailbox.app.secret, secret.expiresOn);
     warnings.push(...secretWarnings(secret.expiresOn, run.thresholds.secretExpiryDays, context));
     // Entra's own end date is read alongside the login, never in its way.
     const entraRead = deps.entra?.read(mailbox.app.clientId);
@@ -144,9 +147,21 @@ export async function checkMailbox(mailbox: MailboxPlan, run: RunPlan, deps: Che
     phases,
     folder,
     token,
+    secret: secretFacts,
     checkedAt,
     durationMs,
     attempts,
+  };
+}
+
+/** Where the secret came from and when it expires; the countdown every consumer shows. */
+function describeSecret(location: SecretLocation, expiresOn: Date | null | undefined, now = Date.now()): SecretFacts {
+  const expires = expiresOn ?? null;
+  return {
+    source: 'env' in location ? 'env' : 'keyVault',
+    name: 'env' in location ? location.env : location.name,
+    expiresOn: expires ? expires.toISOString() : null,
+    daysLeft: expires ? daysUntil(expires, now) : null,
   };
 }
 

@@ -40,7 +40,7 @@ export interface LatestRow {
   durationMs: number;
   runId: string;
   trigger: string;
-  /** Key Vault `expiresOn` of the app's secret when a warning carried it (ISO), else empty. */
+  /** Key Vault `expiresOn` of the app's secret (ISO), else empty (none, an env secret, not read). */
   secretExpiresOn: string;
   /** When the current status and code began (ISO): "failing since". */
   since: string;
@@ -118,7 +118,7 @@ export function addToStrip(previous: { strip: string; stripHour: number } | unde
 
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
-/** The vault secret's expiry, when the check's warnings carried it (SECRET_EXPIRING / _EXPIRED_IN_VAULT). */
+/** The vault secret's expiry from the warnings (SECRET_EXPIRING / _EXPIRED_IN_VAULT): results stored before `secret` existed. */
 export function secretExpiresOn(warnings: Warning[]): string {
   const found = warnings.find((w) => typeof w.expiresOn === 'string' && w.code.startsWith('SECRET_'));
   return (found?.expiresOn as string | undefined) ?? '';
@@ -146,7 +146,7 @@ export function latestRow(result: CheckResult, run: RunContext, previous?: Lates
     durationMs: result.durationMs,
     runId: run.runId,
     trigger: run.trigger,
-    secretExpiresOn: secretExpiresOn(result.warnings),
+    secretExpiresOn: result.secret?.expiresOn ?? secretExpiresOn(result.warnings),
     since: unchanged ? previous!.since : result.checkedAt,
     previousStatus: unchanged ? previous!.previousStatus : prevStatus,
     previousCode: unchanged ? previous!.previousCode : (previous?.code ?? ''),

@@ -81,8 +81,11 @@ describe('mailbox-health check', () => {
       ['nogrant', 'failed', 'IMAP_AUTH_FAILED'],
       ['wrongsecret', 'failed', 'TOKEN_INVALID_SECRET'],
     ]);
-    expect(Object.keys(report.results[1]!).sort()).toEqual(['address', 'app', 'attempts', 'checkedAt', 'durationMs', 'failure', 'folder', 'mailbox', 'phases', 'status', 'token', 'warnings']);
+    expect(Object.keys(report.results[1]!).sort()).toEqual(['address', 'app', 'attempts', 'checkedAt', 'durationMs', 'failure', 'folder', 'mailbox', 'phases', 'secret', 'status', 'token', 'warnings']);
     expect(Object.keys(report.results[1]!.failure!).sort()).toEqual(['code', 'kind', 'message', 'phase', 'remedy']);
+    // The secret's facts, never its value: an environment variable has no expiry to count down.
+    expect(report.results[0]!.secret).toEqual({ source: 'env', name: 'CATALOGUE_ENV_SECRET', expiresOn: null, daysLeft: null });
+    expect(report.results[1]!.secret).toMatchObject({ source: 'keyVault', name: expect.any(String), expiresOn: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), daysLeft: expect.any(Number) });
     expectNoSecrets(run.stdout, run.stderr);
   });
 

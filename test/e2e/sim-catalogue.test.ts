@@ -66,6 +66,21 @@ describe('the catalogue run', () => {
     expect(ok.failure).toBeUndefined();
   });
 
+  it("gives every mailbox whose secret was read that secret's facts and countdown (never its value); null where it could not be read", () => {
+    for (const result of report.results) {
+      const read = result.phases.secret !== null && result.failure?.phase !== 'secret';
+      expect([result.mailbox, result.secret === null]).toEqual([result.mailbox, !read]);
+      if (!result.secret) continue;
+      expect(Object.keys(result.secret).sort()).toEqual(['daysLeft', 'expiresOn', 'name', 'source']);
+      if (result.secret.expiresOn) expect(result.secret.daysLeft).toBe(Math.floor((Date.parse(result.secret.expiresOn) - Date.parse(result.checkedAt)) / 86_400_000));
+      else expect(result.secret.daysLeft).toBeNull();
+    }
+    // The expiring secret's countdown is the one its warning carries.
+    const expiring = byId(report).expiring!;
+    expect(expiring.secret!.daysLeft).toBe(expiring.warnings.find((w) => w.code === 'SECRET_EXPIRING')!.daysLeft);
+    expect(report.results.some((r) => r.secret === null)).toBe(true);
+  });
+
   it('counts the run and reports the worst status', () => {
     expect(report.status).toBe('failed');
     const expectedFailed = MAILBOXES.filter(([, , , , e]) => e.status === 'failed').length;

@@ -56,7 +56,9 @@ describe('a timer run in Application Insights', () => {
     expect(ok).toMatchObject({ success: true, runLocation: 'West Europe', message: 'ok', duration: expect.stringMatching(/^00:00:\d\d\.\d{3}$/) });
     expect(ok.properties).toMatchObject({ [PROPS.trigger]: 'timer', [PROPS.app]: 'good', [PROPS.address]: 'ok1@catalogue.example', [PROPS.tenantId]: TENANT, [PROPS.clientId]: clientOf('good'), [PROPS.status]: 'ok', [PROPS.host]: hostname() });
     expect(ok.properties).not.toHaveProperty(PROPS.code);
-    expect(Object.keys(ok.measurements!).sort()).toEqual(['authMs', 'connectMs', 'folderMs', 'logoutMs', 'messages', 'secretMs', 'tokenMs', 'unseen', 'oldestUnseenMinutes'].sort());
+    // secretDaysLeft on every mailbox whose vault secret has an expiry, not only on a warning.
+    expect(Object.keys(ok.measurements!).sort()).toEqual(['authMs', 'connectMs', 'folderMs', 'logoutMs', 'messages', 'secretMs', 'tokenMs', 'unseen', 'oldestUnseenMinutes', MEASUREMENTS.secretDaysLeft].sort());
+    expect(ok.measurements![MEASUREMENTS.secretDaysLeft]).toBeGreaterThan(30);
     expect(ok.measurements).toMatchObject({ messages: 2, unseen: 1, oldestUnseenMinutes: 7 });
 
     const degraded = byName['mailbox:backlog']!;

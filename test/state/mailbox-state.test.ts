@@ -127,6 +127,16 @@ describe('latest row', () => {
     expect(secretDaysLeft(latestRow(result('m', 'ok', T0), runContext('r1')))).toBeUndefined();
   });
 
+  it("takes the secret expiry from the result's secret facts when it has them, also for a healthy mailbox without a warning", () => {
+    const ok = result('m', 'ok', T0, { secret: { source: 'keyVault', name: 'app-imap-secret', expiresOn: '2027-06-01T00:00:00.000Z', daysLeft: 182 } });
+    const row = latestRow(ok, runContext('r1'));
+    expect(row.secretExpiresOn).toBe('2027-06-01T00:00:00.000Z');
+    expect(secretDaysLeft(row, Date.parse(T0))).toBe(182);
+    // Its twin: an environment secret has no expiry, so no countdown.
+    const env = latestRow(result('m', 'ok', T0, { secret: { source: 'env', name: 'APP_SECRET', expiresOn: null, daysLeft: null } }), runContext('r1'));
+    expect(secretDaysLeft(env, Date.parse(T0))).toBeUndefined();
+  });
+
   it('clips a huge server message so the row stays within Table Storage limits', () => {
     const huge = result('m', 'failed', T0);
     huge.failure!.message = 'x'.repeat(100_000);
