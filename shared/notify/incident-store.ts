@@ -43,12 +43,23 @@ export class IncidentStore {
     return storageCall(budget ?? defaultBudget(), op);
   }
 
-  private ensure(budget?: StorageBudget): Promise<unknown> {
+  /** Creates the table once per instance (a no-op when it exists); callers at the same time share the request. */
+  private async ensure(budget?: StorageBudget): Promise<void> {
+    const shared = this.ready;
+    if (shared) {
+      try {
+        await shared;
+        return;
+      } catch {
+        // That was another caller's request, within its own deadline (the channel warnings' few
+        // seconds, before the delivery began): this caller tries within its own.
+      }
+    }
     this.ready ??= this.call(budget, (o) => this.table.createTable(o)).catch((error: unknown) => {
       this.ready = undefined;
       throw error;
     });
-    return this.ready;
+    await this.ready;
   }
 
   async read(incident: string, budget?: StorageBudget): Promise<{ state: IncidentState; etag: string } | undefined> {

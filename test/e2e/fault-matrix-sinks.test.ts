@@ -311,6 +311,10 @@ describe('#10 fault matrix: Storage for the notifier (incidents)', () => {
     expect(server.faulted).toBeGreaterThan(0);
     // Nothing claimed, nothing sent: an incident is only notified by the instance that claimed it.
     expect(notified()).toEqual([]);
+    // Its requests waited for the delivery's deadline (where its own error and the delivery's timer
+    // meet), not for the channel-warnings read's (3 s, over before delivery began).
+    const waited = o.warnings.flatMap((w) => (NOTIFIER.test(w) ? [...w.matchAll(/no answer from Table Storage within (\d+) ms/g)].map((m) => Number(m[1])) : []));
+    expect(waited.filter((ms) => ms > FLUSH_S * 1000)).toEqual([]);
     // Every request stopped at its deadline (the SDK's own went on for 10 s per try, 3 tries).
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(server.open).toBe(0);
