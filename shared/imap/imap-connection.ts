@@ -17,6 +17,8 @@ import { ResponseReader } from './response-reader';
 
 /** The longest response accepted: a SEARCH listing ~150k unseen messages fits; a 10 MB greeting does not. */
 const MAX_RESPONSE_BYTES = 1024 * 1024;
+/** All untagged responses kept for one command: a server flooding small lines is stopped here too. */
+const MAX_UNTAGGED_BYTES = 2 * MAX_RESPONSE_BYTES;
 const SERVER_LINE_CHARS = 300;
 
 export type ImapStage = 'connecting' | 'greeted' | 'authenticated';
@@ -63,6 +65,7 @@ interface Waiter {
   tag: string;
   command: string;
   untagged: string[];
+  untaggedBytes: number;
   continuations: number;
   onContinue?: (count: number) => string;
   resolve: (answer: Answer) => void;
@@ -145,7 +148,7 @@ export class ImapConnection {
       if (this.failure) return reject(this.failure);
       const tag = `A${++this.nextTag}`;
       const timer = setTimeout(() => this.fail(new ImapWireError(`no answer to ${name} within ${this.options.commandMs} ms`, 'ETIMEOUT')), this.options.commandMs);
-      this.waiters.push({ tag, command: name, untagged: [], continuations: 0, onContinue, resolve, reject, timer });
+      this.waiters.push({ tag, command: name, untagged: [], untaggedBytes: 0, continuations: 0, onContinue, resolve, reject, timer });
       this.socket.write(`${tag} ${line}\r\n`);
     });
     // A pipelined command's promise may not be awaited yet when the connection fails.
@@ -198,7 +201,13 @@ export class ImapConnection {
       return;
     }
     if (text.startsWith('* ')) {
-      this.waiters[0]?.untagged.push(text);
+      const waiter = this.waiters[0];
+      if (!waiter) return; // unsolicited, between commands: nothing the check reads
+      waiter.untaggedBytes += text.length;
+      if (waiter.untaggedBytes > MAX_UNTAGGED_BYTES) {
+        return this.fail(new ImapWireError(`the server sent more than ${MAX_UNTAGGED_BYTES / 1024} KiB of untagged responses to ${waiter.command}`, 'ResponseTooLong'));
+      }
+      waiter.untagged.push(text);
       return;
     }
     const match = /^(\S+) (\S+) ?(.*)$/s.exec(text);

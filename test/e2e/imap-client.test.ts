@@ -227,6 +227,12 @@ describe('the check IMAP client', () => {
     expect((result as CheckFailure).message).toMatch(/longer than 1024 KiB/);
   });
 
+  it('a flood of small untagged lines is IMAP_PROTOCOL once it passes 2 MiB, not memory', async () => {
+    const { result } = await check(exchangeLike(() => `* OK ${'flood '.repeat(100)}\r\n`.repeat(8000)));
+    expect(result).toMatchObject({ code: 'IMAP_PROTOCOL', phase: 'folder' });
+    expect((result as CheckFailure).message).toMatch(/more than 2048 KiB of untagged responses to STATUS/);
+  });
+
   it('a greeting that is not IMAP is IMAP_PROTOCOL in connect', async () => {
     const { result } = await check({ greeting: 'SSH-2.0-OpenSSH_9.6\r\n', answer: () => undefined });
     expect(result).toMatchObject({ code: 'IMAP_PROTOCOL', phase: 'connect' });
