@@ -76,14 +76,12 @@ interface Waiter {
 export interface ConnectionOptions {
   connectMs: number;
   commandMs: number;
-  now?: () => number;
 }
 
 export class ImapConnection {
   stage: ImapStage = 'connecting';
   /** Whether the TLS handshake completed: a greeting that never comes after it is a different fault. */
   secured = false;
-  greetedAt: number | undefined;
   /** The server's last response (its first 300 characters): what a failure quotes. */
   lastServerLine: string | undefined;
   /** Capabilities the greeting announced (`[CAPABILITY ...]`), upper case; undefined when it did not. */
@@ -96,13 +94,11 @@ export class ImapConnection {
   private closing = false;
   private logoutTag: string | undefined;
   private nextTag = 0;
-  private readonly now: () => number;
 
   constructor(
     private readonly socket: TLSSocket,
     private readonly options: ConnectionOptions,
   ) {
-    this.now = options.now ?? (() => performance.now());
     this.reader = new ResponseReader((text) => this.onResponse(text), MAX_RESPONSE_BYTES);
     // A check writes a few short commands and waits for each: Nagle would hold each one back
     // until the server's delayed ACK, up to 40 ms per round trip.
@@ -232,7 +228,6 @@ export class ImapConnection {
     const caps = /^\[CAPABILITY ([^\]]*)\]/i.exec(match[2]!);
     if (caps) this.capabilities = new Set(caps[1]!.toUpperCase().split(/\s+/));
     this.stage = 'greeted';
-    this.greetedAt = this.now();
     clearTimeout(greeting.timer);
     this.greeting = undefined;
     greeting.resolve();

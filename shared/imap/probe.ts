@@ -47,7 +47,7 @@ export async function probeImap(target: ImapTarget, accessToken: string, options
   const now = options.now ?? (() => performance.now());
   const where = `${target.address} at ${target.host}:${target.port}`;
   const socket = (options.tls ?? new TlsReuse()).connect({ host: target.host, port: target.port, lookup: options.lookup });
-  const connection = new ImapConnection(socket, { connectMs: options.connectMs, commandMs: options.commandMs, now });
+  const connection = new ImapConnection(socket, { connectMs: options.connectMs, commandMs: options.commandMs });
   const onAbort = () => connection.destroy(new Error('aborted'));
   options.signal.addEventListener('abort', onAbort, { once: true });
 
@@ -123,7 +123,7 @@ function noXoauth2(capabilities: Set<string>): CheckFailure {
 }
 
 /** STATUS of the folder and, when mail is unseen, the arrival time of the oldest unseen message. */
-export async function readFolder(connection: ImapConnection, folder: string): Promise<FolderStatus> {
+async function readFolder(connection: ImapConnection, folder: string): Promise<FolderStatus> {
   const name = mailboxArgument(folder);
   const status = await connection.command(`STATUS ${name} (MESSAGES UNSEEN)`, 'STATUS');
   if (status.status !== 'OK') throw new ImapCommandError('STATUS', status.status, status.text);
@@ -138,7 +138,7 @@ export async function readFolder(connection: ImapConnection, folder: string): Pr
 }
 
 /** `* STATUS <name> (MESSAGES 2 UNSEEN 1)`: the counts, read from the last parenthesised list. */
-export function statusCounts(untagged: string[]): { messages: number; unseen: number } | undefined {
+function statusCounts(untagged: string[]): { messages: number; unseen: number } | undefined {
   for (const line of untagged) {
     if (!/^\* STATUS /i.test(line)) continue;
     const items = /\(([^()]*)\)\s*$/.exec(line)?.[1];
