@@ -232,6 +232,7 @@ export function decideToken(scenario: Scenario, tenant: string, form: URLSearchP
   const fault = app?.tokenFault;
   if (fault === 'server-error') return fail(503, 'temporarily_unavailable', 90033, 'A transient error has occurred. Please try again.');
   if (fault === 'hang') return { kind: 'hang' };
+  if (fault === 'app-disabled') return fail(400, 'unauthorized_client', 7000112, `Application '${clientId}'(${app!.displayName}) is disabled.`);
   if (fault === 'invalid-certificate' || form.get('client_assertion')) {
     return fail(401, 'invalid_client', 700027, 'Client assertion failed signature validation.');
   }
@@ -243,6 +244,8 @@ export function decideToken(scenario: Scenario, tenant: string, form: URLSearchP
   if (app?.secretExpired) {
     return fail(401, 'invalid_client', 7000222, `The provided client secret keys for app '${clientId}' are expired. Visit the Azure portal to create new keys for your app: https://aka.ms/NewClientSecret, or consider using certificate credentials for added security: https://aka.ms/certCreds.`);
   }
+  // Conditional Access for workload identities is evaluated once the client has proven itself.
+  if (fault === 'conditional-access') return fail(400, 'invalid_grant', 53003, 'Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.');
   const scopes = (form.get('scope') ?? '').split(/\s+/).filter(Boolean);
   if (scopes.length === 0) return fail(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'scope'.");
   const plain = scopes.find((s) => !s.endsWith('/.default'));
@@ -253,7 +256,7 @@ export function decideToken(scenario: Scenario, tenant: string, form: URLSearchP
     return fail(400, 'invalid_scope', 70011, `The provided request must include a 'scope' input parameter. The provided value for the input parameter 'scope' is not valid. The scope ${scopes.join(' ')} is not valid.`);
   }
   const resource = scopes[0]!.slice(0, -'/.default'.length);
-  if (!KNOWN_RESOURCES.has(resource)) {
+  if (!KNOWN_RESOURCES.has(resource) || (fault === 'no-exchange' && EXCHANGE_RESOURCES_SIM.has(resource))) {
     return fail(400, 'invalid_resource', 500011, `The resource principal named ${resource} was not found in the tenant named ${tenant}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`);
   }
   // The scenario's roles are Exchange Online's application permissions: a token for another

@@ -13,6 +13,9 @@ export type TokenFault =
   | 'wrong-tenant' // issue a token whose tid is another tenant
   | 'invalid-scope' // answer AADSTS70011 (invalid scope)
   | 'invalid-certificate' // answer AADSTS700027
+  | 'app-disabled' // the Enterprise application is disabled for sign-in: AADSTS7000112
+  | 'conditional-access' // a Conditional Access policy for workload identities blocks it: AADSTS53003
+  | 'no-exchange' // the tenant has no Exchange Online: AADSTS500011 for the Exchange resource
   | 'expired-token' // issue a token whose exp passed an hour ago (a stale or replayed token)
   | 'forged-token'; // issue a token signed by a key Entra does not publish
 

@@ -29,6 +29,10 @@ export const FAILURE_CODES = {
   TOKEN_MISSING_ROLE: 'permission',
   TOKEN_WRONG_AUDIENCE: 'config',
   TOKEN_TENANT_MISMATCH: 'config',
+  // AADSTS7000112: the app's service principal is disabled for sign-in in the tenant.
+  TOKEN_APP_DISABLED: 'permission',
+  // AADSTS53003: a Conditional Access policy for workload identities refused the token.
+  TOKEN_BLOCKED_BY_POLICY: 'permission',
   IMAP_DNS: 'network',
   IMAP_CONNECT_REFUSED: 'network',
   IMAP_TLS: 'network',

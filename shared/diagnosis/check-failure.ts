@@ -13,6 +13,8 @@ export interface FailureDetail {
   objectId?: string;
   serverResponse?: string;
   errorCode?: string;
+  /** The object id a service named as the refused caller (Key Vault's 403). */
+  callerObjectId?: string;
   /** Requests made for this step, the first included, and the transient failures among them. */
   attempts?: number;
   transient?: string[];

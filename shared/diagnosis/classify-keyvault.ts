@@ -33,7 +33,10 @@ export function classifyKeyVaultError(thrown: unknown, where: string): CheckFail
     return new CheckFailure('SECRET_DISABLED', 'secret', `${where} is disabled`, { errorCode: error.code }, { cause: thrown });
   }
   if (error.statusCode === 403 || error.statusCode === 401) {
-    return new CheckFailure('SECRET_ACCESS_DENIED', 'secret', `the monitor's identity may not read ${where}: ${first}`, { errorCode: error.code }, { cause: thrown });
+    // Both of Key Vault's refusals name the caller: RBAC's "Caller: appid=…;oid=…;iss=…" and the
+    // access policies' "The user, group or application 'appid=…;oid=…;iss=…' does not have …".
+    const caller = /\boid=([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b/i.exec(error.message ?? '')?.[1];
+    return new CheckFailure('SECRET_ACCESS_DENIED', 'secret', `the monitor's identity may not read ${where}: ${first}`, { errorCode: error.code, ...(caller ? { callerObjectId: caller } : {}) }, { cause: thrown });
   }
   if (error.name === 'CredentialUnavailableError' || error.name === 'AuthenticationError' || error.name === 'AggregateAuthenticationError') {
     // The monitor's own identity could not get a vault token: it has no access to the secret.

@@ -16,6 +16,8 @@ const BY_AADSTS: Record<number, FailureCode> = {
   1002012: 'TOKEN_INVALID_SCOPE',
   70011: 'TOKEN_INVALID_SCOPE',
   700027: 'TOKEN_INVALID_CERTIFICATE',
+  7000112: 'TOKEN_APP_DISABLED',
+  53003: 'TOKEN_BLOCKED_BY_POLICY',
   // "The resource principal named X was not found in the tenant": the scope names a resource the
   // tenant does not have — a mistyped cloud.imapResource, or the wrong cloud.
   500011: 'TOKEN_INVALID_SCOPE',

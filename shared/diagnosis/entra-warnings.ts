@@ -7,6 +7,7 @@
 import type { Warning } from '../contract/result';
 import type { AppCredentials, AppCredentialsRead, EntraSecret } from '../entra/app-credentials';
 import type { RemedyContext } from './remedy-context';
+import { az } from './printed-commands';
 import { warning } from './warnings';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -107,10 +108,12 @@ const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
 
 /** The exact grant for an app role of Microsoft Graph to the monitor's identity. */
 export function grantGraphRoleCommand(role: string, identity: MonitorIdentityFacts): string {
-  const oid = identity.objectId ?? '<the monitor identity\'s object id: az functionapp identity show -n <function app> -g <group> --query principalId -o tsv>';
-  return (
+  // The deployed monitor is a user-assigned identity (infra/app/function-app.bicep): its object id is
+  // a deployment output, not something `az functionapp identity show` (system-assigned) would give.
+  const oid = identity.objectId ?? "<the monitor identity's object (principal) id: the deployment output MONITOR_IDENTITY_PRINCIPAL_ID>";
+  return az(
     `az rest --method POST --uri ${identity.graphUrl}/v1.0/servicePrincipals/${oid}/appRoleAssignments --headers Content-Type=application/json ` +
-    `--body "{\\"principalId\\":\\"${oid}\\",\\"resourceId\\":\\"$(az ad sp show --id ${GRAPH_APP_ID} --query id -o tsv)\\",\\"appRoleId\\":\\"$(az ad sp show --id ${GRAPH_APP_ID} --query "appRoles[?value=='${role}'].id" -o tsv)\\"}"`
+    `--body "{\\"principalId\\":\\"${oid}\\",\\"resourceId\\":\\"$(az ad sp show --id ${GRAPH_APP_ID} --query id -o tsv)\\",\\"appRoleId\\":\\"$(az ad sp show --id ${GRAPH_APP_ID} --query "appRoles[?value=='${role}'].id" -o tsv)\\"}"`,
   );
 }
 
@@ -126,7 +129,7 @@ export function entraReadWarning(reads: { clientId: string; read: AppCredentials
     return {
       code: 'GRAPH_PERMISSION_MISSING',
       message: `the monitor's identity${identity.objectId ? ` (${identity.objectId})` : ''} may not read app registrations in Microsoft Graph (403 Authorization_RequestDenied), so client secret end dates come from Key Vault only`,
-      remedy: `Grant it the application permission Application.Read.All (read-only; admin consent is the grant itself): ${grantGraphRoleCommand('Application.Read.All', identity)}`,
+      remedy: `Grant it the Microsoft Graph application permission Application.Read.All (read-only; the grant is the consent, and assigning a Graph app role needs a Privileged Role Administrator or Global Administrator): ${grantGraphRoleCommand('Application.Read.All', identity)}`,
       apps: denied.map((r) => r.clientId),
     };
   }

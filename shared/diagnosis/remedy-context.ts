@@ -29,6 +29,10 @@ export interface RemedyContext {
   /** The Entra credential in use and a newer one, when read from Microsoft Graph. */
   entraInUse?: { keyId: string; displayName: string | null; end: string };
   entraNewer?: { keyId: string; displayName: string | null; end: string };
+  /** The object id Key Vault named as the caller it refused (its 403 says `Caller: appid=…;oid=…`). */
+  callerObjectId?: string;
+  /** The client id the monitor's Azure credential signs in with (AZURE_CLIENT_ID: on Azure, its user-assigned identity). */
+  monitorClientId?: string;
   /** Which deadline ended a CHECK_TIMEOUT. */
   deadline?: 'check' | 'run' | 'interrupted';
 }

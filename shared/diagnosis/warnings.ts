@@ -38,6 +38,19 @@ export function secretWarnings(expiresOn: Date | null | undefined, thresholdDays
   return [];
 }
 
+/**
+ * A remedy written before Entra was read that can name Entra's facts once they are known:
+ * SECRET_NO_EXPIRY then gives the end date of the secret in use instead of how to look it up.
+ */
+export function withEntraFacts(warnings: Warning[], context: RemedyContext): void {
+  if (!context.entraInUse) return;
+  for (const w of warnings) {
+    if (w.code !== 'SECRET_NO_EXPIRY') continue;
+    const remedy = warningRemedy(w.code, context);
+    if (remedy) w.remedy = remedy;
+  }
+}
+
 export function permissionWarnings(extraRoles: string[], context: RemedyContext): Warning[] {
   if (extraRoles.length === 0) return [];
   return [warning('EXCESS_PERMISSIONS', `the app holds ${extraRoles.join(', ')} beyond IMAP.AccessAsApp`, context, { roles: extraRoles })];

@@ -12,7 +12,7 @@ import type { RemedyContext } from '../diagnosis/remedy-context';
 import { failureRemedy } from '../diagnosis/remedies';
 import type { AppCredentialsReader } from '../entra/app-credentials';
 import { entraCredentialWarnings } from '../diagnosis/entra-warnings';
-import { backlogWarnings, daysUntil, permissionWarnings, retryWarnings, secretWarnings, slowWarnings } from '../diagnosis/warnings';
+import { backlogWarnings, daysUntil, permissionWarnings, retryWarnings, secretWarnings, slowWarnings, withEntraFacts } from '../diagnosis/warnings';
 import { forgetWarmSecret, type SecretReader } from '../credentials/secret-reader';
 import type { SecretLocation } from '../credentials/secret';
 import { probeImap } from '../imap/probe';
@@ -116,6 +116,7 @@ export async function checkMailbox(mailbox: MailboxPlan, run: RunPlan, deps: Che
     const entra = entraRead && (await settledBefore(entraRead, signal));
     if (entra?.ok) {
       warnings.push(...entraCredentialWarnings({ app: entra.app, secretValue: secret.value, vaultExpiresOn: secret.expiresOn, thresholdDays: run.thresholds.secretExpiryDays, context }));
+      withEntraFacts(warnings, context);
     }
   } catch (thrown) {
     if (thrown instanceof CheckFailure && (thrown.code === 'TOKEN_INVALID_SECRET' || thrown.code === 'TOKEN_SECRET_EXPIRED')) forgetWarmSecret(mailbox.app.secret);
@@ -215,6 +216,7 @@ function toFailure(thrown: unknown, signal: AbortSignal, at: Phase | 'run', cont
     if (thrown.detail.audience) context.audience = thrown.detail.audience;
     if (thrown.detail.tokenTenantId) context.tokenTenantId = thrown.detail.tokenTenantId;
     if (thrown.detail.errorCode) context.errorCode = thrown.detail.errorCode;
+    if (thrown.detail.callerObjectId) context.callerObjectId = thrown.detail.callerObjectId;
   } else {
     const error = ensureError(thrown);
     code = 'INTERNAL';

@@ -14,7 +14,7 @@ import { CheckFailure, ensureError } from '../diagnosis/check-failure';
 import { entraCredentialWarnings } from '../diagnosis/entra-warnings';
 import { Redactor } from '../diagnosis/redact';
 import { failureRemedy } from '../diagnosis/remedies';
-import { secretWarnings } from '../diagnosis/warnings';
+import { secretWarnings, withEntraFacts } from '../diagnosis/warnings';
 import { deadlineSignal } from './deadline';
 import type { MailboxPlan, RunPlan } from './plan';
 import { remedyContext } from './remedy-context';
@@ -104,6 +104,7 @@ async function dateCredential(mailboxes: MailboxPlan[], plan: RunPlan, secrets: 
   if (read?.ok) {
     const found = entraCredentialWarnings({ app: read.app, secretValue: secret.value, vaultExpiresOn: secret.expiresOn, thresholdDays: plan.thresholds.secretExpiryDays, context });
     warnings.push(...found);
+    withEntraFacts(warnings, context);
     if (context.entraInUse) {
       const end = new Date(context.entraInUse.end);
       entraFacts = { keyId: context.entraInUse.keyId, name: context.entraInUse.displayName, endDateTime: context.entraInUse.end, daysLeft: Math.floor((end.getTime() - Date.now()) / 86_400_000), secretsOnApp: read.app.secrets.length };

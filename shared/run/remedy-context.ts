@@ -16,6 +16,9 @@ export function remedyContext(plan: MailboxPlan, cloud: CloudEndpoints): RemedyC
     imapResource: cloud.imapResource,
     exchangeResource: exchangeResourceOf(cloud),
     authorityHost: cloud.authorityHost,
+    // The Azure credential reads AZURE_CLIENT_ID to pick the monitor's identity (on Azure Functions
+    // the user-assigned one): remedies that grant it something name it by this.
+    ...(process.env.AZURE_CLIENT_ID ? { monitorClientId: process.env.AZURE_CLIENT_ID } : {}),
     secret: 'env' in plan.app.secret ? { env: plan.app.secret.env } : { vaultUrl: plan.app.secret.vaultUrl, name: plan.app.secret.name },
   };
 }

@@ -42,6 +42,9 @@ const APPS: AppSpec[] = [
   { id: 'unregistered', vault: { expiresInDays: 200 }, registered: false },
   { id: 'stale', app: { tokenFault: 'expired-token' }, vault: { expiresInDays: 200 } },
   { id: 'forged', app: { tokenFault: 'forged-token' }, vault: { expiresInDays: 200 } },
+  { id: 'appoff', app: { tokenFault: 'app-disabled' }, vault: { expiresInDays: 200 } },
+  { id: 'blocked', app: { tokenFault: 'conditional-access' }, vault: { expiresInDays: 200 } },
+  { id: 'noexchange', app: { tokenFault: 'no-exchange' }, vault: { expiresInDays: 200 } },
 ];
 
 export interface Expected {
@@ -82,7 +85,10 @@ export const MAILBOXES: MailboxSpec[] = [
   ['plaintext', 'good', {}, { port: 'PLAIN' }, { status: 'failed', code: 'IMAP_TLS', phase: 'connect', remedy: ['ERR_SSL_WRONG_VERSION_NUMBER', 'implicit-TLS IMAP port is 993'] }],
   ['wrongsecret', 'wrongsecret', {}, {}, { status: 'failed', code: 'TOKEN_INVALID_SECRET', phase: 'token', remedy: [`az ad app credential reset --id ${clientOf('wrongsecret')}`, '--name wrongsecret-secret'] }],
   ['expired', 'expired', {}, {}, { status: 'failed', code: 'TOKEN_SECRET_EXPIRED', phase: 'token', remedy: [`--id ${clientOf('expired')}`] }],
-  ['ghost', 'ghost', {}, {}, { status: 'failed', code: 'TOKEN_APP_NOT_FOUND', phase: 'token', remedy: [`az ad app show --id ${clientOf('ghost')}`, TENANT] }],
+  ['ghost', 'ghost', {}, {}, { status: 'failed', code: 'TOKEN_APP_NOT_FOUND', phase: 'token', remedy: [`az ad sp show --id ${clientOf('ghost')}`, `/${TENANT}/adminconsent?client_id=${clientOf('ghost')}`] }],
+  ['appoff', 'appoff', {}, {}, { status: 'failed', code: 'TOKEN_APP_DISABLED', phase: 'token', remedy: [`az ad sp update --id ${clientOf('appoff')} --set accountEnabled=true`, 'Enabled for users to sign in'] }],
+  ['blocked', 'blocked', {}, {}, { status: 'failed', code: 'TOKEN_BLOCKED_BY_POLICY', phase: 'token', remedy: ['Conditional Access', clientOf('blocked')] }],
+  ['noexchange', 'noexchange', {}, {}, { status: 'failed', code: 'TOKEN_INVALID_SCOPE', phase: 'token', remedy: [`Tenant ${TENANT} has no Exchange Online`, '/catalogue.example/v2.0/.well-known/openid-configuration'] }],
   ['notenant', 'notenant', {}, {}, { status: 'failed', code: 'TOKEN_TENANT_NOT_FOUND', phase: 'token', remedy: ['5a6b7c8d-0000-4000-8000-00000000dead'] }],
   ['badscope', 'badscope', {}, {}, { status: 'failed', code: 'TOKEN_INVALID_SCOPE', phase: 'token', remedy: ['https://outlook.office365.com/.default'] }],
   ['badcert', 'badcert', {}, {}, { status: 'failed', code: 'TOKEN_INVALID_CERTIFICATE', phase: 'token', remedy: [`--id ${clientOf('badcert')} --cert`] }],
