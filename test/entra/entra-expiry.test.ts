@@ -83,7 +83,9 @@ describe('Key Vault and Entra disagree', () => {
     expect(codes(warnings)).toEqual(['CREDENTIAL_EXPIRING', 'CREDENTIAL_EXPIRY_MISMATCH', 'CREDENTIAL_ROTATION_INCOMPLETE']);
     const mismatch = find(warnings, 'CREDENTIAL_EXPIRY_MISMATCH');
     expect(mismatch.message).toMatch(/the vault says the secret expires on \d{4}-\d\d-\d\d, Entra says \d{4}-\d\d-\d\d/);
-    expect(mismatch.remedy).toContain(`--name importer-secret --expires ${mismatch.endDateTime as string}`);
+    // The CLI takes YYYY-MM-DDTHH:MM:SSZ: Graph's date without its fraction (issue 15, item 1).
+    expect(mismatch.remedy).toContain(`--name importer-secret --expires ${(mismatch.endDateTime as string).replace(/\.\d+Z$/, 'Z')}`);
+    expect(mismatch.remedy).not.toMatch(/--expires \S+\.\d+Z/);
   });
 
   test('dates within a day of each other are not a disagreement', async () => {
