@@ -165,7 +165,10 @@ describe('timeouts and deadlines', () => {
     };
     const { report } = await runAgainst(baseConfig(), { vaultCredential: none });
     expect(report.results[0]!.failure).toMatchObject({ code: 'SECRET_ACCESS_DENIED', phase: 'secret', kind: 'permission' });
-    expect(report.results[0]!.failure!.remedy).toMatch(/az login .*az functionapp identity assign/);
+    // The deployed monitor is a user-assigned identity picked by AZURE_CLIENT_ID: creating a
+    // system-assigned one (az functionapp identity assign) would give an identity nothing uses.
+    expect(report.results[0]!.failure!.remedy).toMatch(/az login .*AZURE_CLIENT_ID.*--query userAssignedIdentities/);
+    expect(report.results[0]!.failure!.remedy).not.toContain('identity assign');
   });
 });
 
