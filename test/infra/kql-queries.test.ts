@@ -8,6 +8,7 @@
  */
 import { InvocationContext } from '@azure/functions';
 import { checkTimer } from '../../functions/check-timer';
+import { expiryTimer } from '../../functions/expiry-timer';
 import { PHASES } from '../../shared/contract/codes';
 import { EVENTS, MEASUREMENTS, PROPS, TABLES, TEST_NAME_PREFIX, phaseMeasurement, testName } from '../../shared/report/telemetry-names';
 import type { Envelope } from '../../sim/ingestion-server';
@@ -100,6 +101,9 @@ describe('the queries select the right rows of a real reporter run', () => {
   let world: TelemetryWorld;
   let envelopes: Envelope[];
   let tables: Record<string, Row[]>;
+  /** The same tables after the daily expiry sweep (functions/expiry-timer.ts) also reported. */
+  let withSweep: Record<string, Row[]>;
+  let sweepEnvelopes: Envelope[];
   const saved = { ...process.env };
 
   beforeAll(async () => {
@@ -110,6 +114,10 @@ describe('the queries select the right rows of a real reporter run', () => {
     await checkTimer(timer, new InvocationContext({ invocationId: 'kql', functionName: 'checkTimer', logHandler: () => undefined }));
     envelopes = [...world.ingestion.envelopes];
     tables = tablesFrom(envelopes);
+    world.ingestion.envelopes.length = 0;
+    await expiryTimer(timer, new InvocationContext({ invocationId: 'kql-sweep', functionName: 'expiryTimer', logHandler: () => undefined }));
+    sweepEnvelopes = [...world.ingestion.envelopes];
+    withSweep = tablesFrom([...envelopes, ...sweepEnvelopes]);
   }, 60_000);
 
   afterAll(async () => {
@@ -177,5 +185,29 @@ describe('the queries select the right rows of a real reporter run', () => {
     expect(runs).toEqual([expect.objectContaining({ trigger: 'timer', total: 8, failed: 1 })]);
     const availability = runKql(workbook['Availability per mailbox over time (%)'], tables);
     expect(Object.fromEntries(availability.map((r) => [r.name, r.availability]))).toMatchObject({ [testName('ok1')]: 100, [testName('nogrant')]: 0, [testName('backlog')]: 100 });
+  });
+
+  describe('one secret is one alert and one workbook row, whichever path reported it (issue 15, item 11)', () => {
+    const expiringEvents = (rows: Row[]) => rows.filter((e) => e.name === EVENTS.secretExpiring).map((e) => e.customDimensions as Record<string, string>);
+
+    it('the sweep and the checks name the shared secret alike: its name and its vault', () => {
+      const [fromCheck] = expiringEvents(tables.customEvents);
+      const fromSweep = expiringEvents(tablesFrom(sweepEnvelopes).customEvents);
+      expect(fromSweep).toHaveLength(1);
+      expect(fromCheck[PROPS.vault]).toMatch(/^https:\/\//);
+      expect({ secretName: fromSweep[0][PROPS.secretName], vault: fromSweep[0][PROPS.vault] }).toEqual({ secretName: fromCheck[PROPS.secretName], vault: fromCheck[PROPS.vault] });
+      // The rest of the contract is kept on both.
+      for (const dims of [fromCheck, fromSweep[0]]) expect(Object.keys(dims)).toEqual(expect.arrayContaining([PROPS.code, PROPS.app, PROPS.clientId, PROPS.tenantId, PROPS.mailboxes, PROPS.runId, PROPS.trigger]));
+    });
+
+    it('the alert query over both events: one row (one dimension combination), its vault not empty', () => {
+      expect(expiringEvents(withSweep.customEvents)).toHaveLength(2);
+      const rows = runKql(alertQuery('secret-expiring.kql'), withSweep);
+      expect(rows).toEqual([expect.objectContaining({ secretName: expect.any(String), vault: expect.stringMatching(/^https:\/\//) })]);
+    });
+
+    it('the workbook: one credential row', () => {
+      expect(runKql(workbook['Credentials by days to expiry'], withSweep)).toEqual([expect.objectContaining({ vault: expect.stringMatching(/^https:\/\//) })]);
+    });
   });
 });
