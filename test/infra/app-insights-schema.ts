@@ -9,9 +9,10 @@
  * Classic names, not the workspace's (AppAvailabilityResults, AppEvents, …): the alert rules are
  * scoped to the Application Insights component and the workbook's items to
  * `microsoft.insights/components` (kql-sources.ts checks both), and a query there sees the
- * classic schema. Note the types a query can trip on: `success` is a **string** ("1"/"0"; only
- * the workspace's `Success` is a bool), `customDimensions`/`customMeasurements` are dynamic,
- * `duration` is real (milliseconds).
+ * classic schema — also on a workspace-based resource such as ours, whose Logs blade keeps the
+ * classic names (same page, "Table schemas"). Note the types a query can trip on: `success` is a
+ * **string** ("1"/"0"; only the workspace's `Success` is a bool), `customDimensions` and
+ * `customMeasurements` are dynamic, `duration` is real (milliseconds).
  *
  * Only the tables the monitor writes or an admin's query could plausibly join with it:
  * availabilityResults, customEvents, exceptions (ours), traces, requests, dependencies (the
