@@ -86,8 +86,8 @@ export class AppInsightsSink implements Sink {
     for (const item of telemetry.events) this.client.trackEvent(item);
   }
 
-  async credentials(report: ExpiryReport, _plan: RunPlan, run: RunContext): Promise<void> {
-    for (const item of sweepEvents(report, run)) this.client.trackEvent(item);
+  async credentials(report: ExpiryReport, plan: RunPlan, run: RunContext): Promise<void> {
+    for (const item of sweepEvents(report, plan, run)) this.client.trackEvent(item);
   }
 
   async monitorError(error: Error, run: RunContext, properties?: Record<string, string>): Promise<void> {

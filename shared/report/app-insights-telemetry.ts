@@ -103,6 +103,17 @@ function availability(result: CheckResult, plan: RunPlan, run: RunContext): Avai
   };
 }
 
+/**
+ * How a SecretExpiring event names its secret: the alert splits by these two dimensions and the
+ * workbook groups by them, so the checks and the expiry sweep must name one secret alike (a vault
+ * secret: its name and vault URL; an environment variable: its name, and where it is read).
+ */
+function secretIdentity(location: SecretLocation): Properties {
+  return 'env' in location
+    ? { [PROPS.secretName]: location.env, [PROPS.vault]: describeLocation(location) }
+    : { [PROPS.secretName]: location.name, [PROPS.vault]: location.vaultUrl };
+}
+
 function secretKey(location: SecretLocation): string {
   return 'env' in location ? `env:${location.env}` : `${location.vaultUrl}|${location.name}|${location.version ?? ''}`;
 }
@@ -139,8 +150,7 @@ function secretEvents(report: RunReport, plan: RunPlan, run: RunContext): EventI
       [PROPS.app]: [...apps].join(','),
       [PROPS.clientId]: [...clientIds].join(','),
       [PROPS.tenantId]: [...tenantIds].join(','),
-      [PROPS.secretName]: 'env' in location ? location.env : location.name,
-      [PROPS.vault]: 'env' in location ? describeLocation(location) : location.vaultUrl,
+      ...secretIdentity(location),
       ...(typeof (warning.endDateTime ?? warning.expiresOn) === 'string' ? { [PROPS.expiresOn]: (warning.endDateTime ?? warning.expiresOn) as string } : {}),
       [PROPS.mailboxes]: clip(mailboxes.join(',')),
       ...(warning.remedy ? { [PROPS.remedy]: clip(warning.remedy) } : {}),
@@ -151,14 +161,17 @@ function secretEvents(report: RunReport, plan: RunPlan, run: RunContext): EventI
 
 /**
  * The expiry sweep: one SecretExpiring event per credential in its window (Entra's date when
- * Graph was read, the vault's otherwise), with the mailboxes that stop when it expires.
+ * Graph was read, the vault's otherwise), with the mailboxes that stop when it expires. The secret
+ * is named from the plan's location of the app's secret, as the checks name it (secretIdentity),
+ * not from the sweep's description of it: one secret is one alert and one workbook row.
  */
-export function sweepEvents(report: ExpiryReport, run: RunContext): EventItem[] {
+export function sweepEvents(report: ExpiryReport, plan: RunPlan, run: RunContext): EventItem[] {
   const events: EventItem[] = [];
   for (const c of report.credentials) {
     const warning = firstExpiryWarning(c.warnings);
     if (!warning) continue;
     const expiresOn = (warning.endDateTime ?? warning.expiresOn) as string | undefined;
+    const location = plan.mailboxes.find((m) => m.app.id === c.app)?.app.secret;
     events.push({
       name: EVENTS.secretExpiring,
       properties: {
@@ -167,7 +180,7 @@ export function sweepEvents(report: ExpiryReport, run: RunContext): EventItem[] 
         [PROPS.app]: c.app,
         [PROPS.clientId]: c.clientId,
         [PROPS.tenantId]: c.tenantId,
-        [PROPS.secretName]: c.secret,
+        ...(location ? secretIdentity(location) : { [PROPS.secretName]: c.secret }),
         ...(expiresOn ? { [PROPS.expiresOn]: expiresOn } : {}),
         [PROPS.mailboxes]: clip(c.mailboxes.join(',')),
         ...(warning.remedy ? { [PROPS.remedy]: clip(warning.remedy) } : {}),

@@ -1,31 +1,28 @@
 /**
- * The alert rules' and the workbook's KQL: every table, event name and property key is one the
- * telemetry names module defines, and the queries, evaluated (by a small KQL-subset model) over
- * the envelopes a real reporter run sent, select the rows they should — the failing mailbox, the
- * expiring credential, the run's heartbeat — and nothing else.
+ * The alert rules', the workbook's and the README's KQL name only telemetry that
+ * shared/report/telemetry-names.ts defines — tables, event names, the test name prefix,
+ * customDimensions and customMeasurements keys, read from the Kusto language service's syntax tree
+ * (kql-names.ts) — and the queries, evaluated by a model of Kusto (kql-subset.ts) over the
+ * envelopes a real reporter run sent, typed as the classic schema stores them, select the rows they
+ * should: the failing mailbox, the expiring credential once, the run's heartbeat, and nothing else.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { InvocationContext } from '@azure/functions';
 import { checkTimer } from '../../functions/check-timer';
+import { expiryTimer } from '../../functions/expiry-timer';
 import { PHASES } from '../../shared/contract/codes';
 import { EVENTS, MEASUREMENTS, PROPS, TABLES, TEST_NAME_PREFIX, phaseMeasurement, testName } from '../../shared/report/telemetry-names';
 import type { Envelope } from '../../sim/ingestion-server';
 import { reportingEnv, SHARED_SECRET_MAILBOXES, startTelemetryWorld, type TelemetryWorld } from '../report/telemetry-fixture';
-import { namesIn, runKql, tablesFrom, type Row } from './kql-subset';
+import { CLASSIC_TABLES } from './app-insights-schema';
+import { namesIn } from './kql-names';
+import { alertQueries, ALERT_PARAMETERS, readmeQueries, workbookQueries } from './kql-sources';
+import { runKql, tablesFrom, type Row } from './kql-subset';
 
-const QUERIES = join(__dirname, '..', '..', 'infra', 'app', 'queries');
-const EXPIRY_DAYS = 30;
-const alertQuery = (file: string, days = EXPIRY_DAYS) => readFileSync(join(QUERIES, file), 'utf8').replace('{secretExpiryAlertDays}', String(days));
-const workbookQueries: Record<string, string> = Object.fromEntries(
-  JSON.parse(readFileSync(join(__dirname, '..', '..', 'infra', 'app', 'workbook.json'), 'utf8'))
-    .items.filter((i: { type: number }) => i.type === 3)
-    .map((i: { content: { title: string; query: string } }) => [i.content.title, i.content.query]),
-);
-const allQueries: Record<string, string> = {
-  ...Object.fromEntries(readdirSync(QUERIES).map((f) => [`alert ${f}`, alertQuery(f)])),
-  ...Object.fromEntries(Object.entries(workbookQueries).map(([title, q]) => [`workbook "${title}"`, q])),
-};
+const alertQuery = (file: string, days = Number(ALERT_PARAMETERS.secretExpiryAlertDays)) =>
+  alertQueries({ ...ALERT_PARAMETERS, secretExpiryAlertDays: String(days) }).find((q) => q.label === `alert ${file}`)!.text;
+const workbook: Record<string, string> = Object.fromEntries(workbookQueries().map((q) => [q.label.replace(/^workbook "|"$/g, ''), q.text]));
+const shipped: Record<string, string> = Object.fromEntries([...alertQueries(), ...workbookQueries()].map((q) => [q.label, q.text]));
+const readme: Record<string, string> = Object.fromEntries(readmeQueries().map((q) => [q.label, q.text]));
 
 interface Names { tables: string[]; events: string[]; props: string[]; measurements: string[]; prefix: string }
 const moduleNames: Names = {
@@ -38,38 +35,47 @@ const moduleNames: Names = {
 
 /** Every name a query uses that the module does not define, as a readable problem. */
 function unknownNames(label: string, query: string, names: Names): string[] {
-  const used = namesIn(query);
+  const used = namesIn(query, CLASSIC_TABLES);
   const problems: string[] = [];
   for (const t of used.tables) if (!names.tables.includes(t)) problems.push(`${label}: table ${t} is not in TABLES`);
   for (const n of used.names) {
-    const ok = used.tables[0] === TABLES.availability ? n === names.prefix : names.events.includes(n);
-    if (!ok) problems.push(`${label}: name "${n}" is not ${used.tables[0] === TABLES.availability ? 'TEST_NAME_PREFIX' : 'in EVENTS'}`);
+    // A test name is the prefix (startswith) or one mailbox's (== "mailbox:<id>"); an event name is one of EVENTS.
+    if (n.table === TABLES.availability) {
+      if (!n.value.startsWith(names.prefix)) problems.push(`${label}: name "${n.value}" is not TEST_NAME_PREFIX`);
+    } else if (n.table === TABLES.events) {
+      if (!names.events.includes(n.value)) problems.push(`${label}: name "${n.value}" is not in EVENTS`);
+    } else problems.push(`${label}: name "${n.value}" compared in ${n.table ?? 'a query whose table is not known'}`);
   }
   for (const d of used.dimensions) if (!names.props.includes(d)) problems.push(`${label}: customDimensions.${d} is not in PROPS`);
   for (const m of used.measurements) if (!names.measurements.includes(m)) problems.push(`${label}: customMeasurements.${m} is not in MEASUREMENTS`);
+  for (const u of used.unreadable) problems.push(`${label}: ${u} reads a key that is not a string literal`);
   return problems;
 }
 
 describe('KQL names come from shared/report/telemetry-names.ts', () => {
-  it('finds the three alert queries and the six workbook queries, each naming telemetry', () => {
-    expect(Object.keys(allQueries)).toHaveLength(9);
-    for (const [label, q] of Object.entries(allQueries)) expect([label, namesIn(q).names.length]).toEqual([label, 1]);
+  it('finds the three alert queries and the six workbook queries, each naming its telemetry once', () => {
+    expect(Object.keys(shipped)).toHaveLength(9);
+    for (const [label, q] of Object.entries(shipped)) expect([label, namesIn(q, CLASSIC_TABLES).names.length]).toEqual([label, 1]);
   });
 
   it('every table, event name, test name prefix, property and measurement key is defined there', () => {
-    expect(Object.entries(allQueries).flatMap(([label, q]) => unknownNames(label, q, moduleNames))).toEqual([]);
+    expect(Object.entries(shipped).flatMap(([label, q]) => unknownNames(label, q, moduleNames))).toEqual([]);
   });
 
-  it("the README's queries too", () => {
-    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
-    const blocks = [...readme.matchAll(/```kusto\n([\s\S]*?)```/g)].map((m) => m[1]);
-    expect(blocks.length).toBeGreaterThanOrEqual(4);
-    expect(blocks.flatMap((q, i) => unknownNames(`README query ${i + 1}`, q, moduleNames))).toEqual([]);
+  it("the README's queries too, the join's inner table included", () => {
+    expect(Object.keys(readme).length).toBeGreaterThanOrEqual(4);
+    expect(Object.entries(readme).flatMap(([label, q]) => unknownNames(label, q, moduleNames))).toEqual([]);
+    expect(namesIn(readme['README query 4'], CLASSIC_TABLES).tables).toEqual(['customEvents', 'exceptions']);
+  });
+
+  it('reads keys in every spelling Kusto accepts, and names compared either way round', () => {
+    const used = namesIn('customEvents | where "SecretExpiring" == name | extend a = customDimensions.app, b = customDimensions["vault"], c = customDimensions.[\'code\'], d = customMeasurements[\'daysLeft\']', CLASSIC_TABLES);
+    expect(used).toEqual({ tables: ['customEvents'], names: [{ table: 'customEvents', operator: 'Equal', value: 'SecretExpiring' }], dimensions: ['app', 'vault', 'code'], measurements: ['daysLeft'], unreadable: [] });
   });
 
   it('failing twin: a name renamed in the module only is caught in every query that uses it', () => {
     const renamed: Names = { ...moduleNames, events: moduleNames.events.map((e) => (e === 'MonitorRun' ? 'MonitorHeartbeat' : e)), props: moduleNames.props.filter((p) => p !== 'secretName').concat('credentialName') };
-    expect(Object.entries(allQueries).flatMap(([label, q]) => unknownNames(label, q, renamed))).toEqual([
+    expect(Object.entries(shipped).flatMap(([label, q]) => unknownNames(label, q, renamed))).toEqual([
       'alert heartbeat.kql: name "MonitorRun" is not in EVENTS',
       'alert secret-expiring.kql: customDimensions.secretName is not in PROPS',
       'workbook "Credentials by days to expiry": customDimensions.secretName is not in PROPS',
@@ -77,13 +83,17 @@ describe('KQL names come from shared/report/telemetry-names.ts', () => {
     ]);
   });
 
-  it('failing twin: a name renamed in a query only is caught', () => {
-    const query = alertQuery('availability.kql').replace('startswith "mailbox:"', 'startswith "mbx:"') + '\n| extend c = tostring(customDimensions.errorCode), u = todouble(customMeasurements.unread)';
+  it('failing twin: an undefined key, event or test name in a query is caught, however it is spelled', () => {
+    const query = alertQuery('availability.kql').replace('startswith "mailbox:"', 'startswith "mbx:"') +
+      '\n| extend c = tostring(customDimensions.errorCode), k = tostring(customDimensions["secret"]), u = todouble(customMeasurements[\'unread\']), x = customDimensions[name]';
     expect(unknownNames('edited', query, moduleNames)).toEqual([
       'edited: name "mbx:" is not TEST_NAME_PREFIX',
       'edited: customDimensions.errorCode is not in PROPS',
+      'edited: customDimensions.secret is not in PROPS',
       'edited: customMeasurements.unread is not in MEASUREMENTS',
+      'edited: customDimensions[name] reads a key that is not a string literal',
     ]);
+    expect(unknownNames('event', alertQuery('heartbeat.kql').replace('"MonitorRun"', '"MonitorRuns"'), moduleNames)).toEqual(['event: name "MonitorRuns" is not in EVENTS']);
   });
 });
 
@@ -91,6 +101,9 @@ describe('the queries select the right rows of a real reporter run', () => {
   let world: TelemetryWorld;
   let envelopes: Envelope[];
   let tables: Record<string, Row[]>;
+  /** The same tables after the daily expiry sweep (functions/expiry-timer.ts) also reported. */
+  let withSweep: Record<string, Row[]>;
+  let sweepEnvelopes: Envelope[];
   const saved = { ...process.env };
 
   beforeAll(async () => {
@@ -101,6 +114,10 @@ describe('the queries select the right rows of a real reporter run', () => {
     await checkTimer(timer, new InvocationContext({ invocationId: 'kql', functionName: 'checkTimer', logHandler: () => undefined }));
     envelopes = [...world.ingestion.envelopes];
     tables = tablesFrom(envelopes);
+    world.ingestion.envelopes.length = 0;
+    await expiryTimer(timer, new InvocationContext({ invocationId: 'kql-sweep', functionName: 'expiryTimer', logHandler: () => undefined }));
+    sweepEnvelopes = [...world.ingestion.envelopes];
+    withSweep = tablesFrom([...envelopes, ...sweepEnvelopes]);
   }, 60_000);
 
   afterAll(async () => {
@@ -110,6 +127,8 @@ describe('the queries select the right rows of a real reporter run', () => {
 
   it('the captured run is what the fixture promises: 8 availability results, 1 MonitorRun, 1 SecretExpiring', () => {
     expect(tables.availabilityResults).toHaveLength(8);
+    // Typed as the classic table stores them: success is "1"/"0" (the SDK sent a bool).
+    expect(tables.availabilityResults.map((r) => r.success).sort()).toEqual(['0', ...Array(7).fill('1')]);
     expect(tables.customEvents.map((e) => e.name).sort()).toEqual(['MonitorRun', 'SecretExpiring']);
   });
 
@@ -118,8 +137,14 @@ describe('the queries select the right rows of a real reporter run', () => {
     expect(rows.map((r) => r.name)).toEqual([testName('nogrant')]);
     expect(String(rows[0].message)).toMatch(/^IMAP_AUTH_FAILED in auth: /);
     // Recovery: a later successful result for the same mailbox resolves it.
-    const recovered = { ...tables.availabilityResults.find((r) => r.name === testName('nogrant'))!, success: true, timestamp: new Date(Date.now() + 60_000).toISOString() };
+    const recovered = { ...tables.availabilityResults.find((r) => r.name === testName('nogrant'))!, success: '1', timestamp: new Date(Date.now() + 60_000).toISOString() };
     expect(runKql(alertQuery('availability.kql'), { ...tables, availabilityResults: [...tables.availabilityResults, recovered] })).toEqual([]);
+  });
+
+  it('failing twin: the availability alert written for a bool success compares a string and selects nothing in Kusto; the model refuses it', () => {
+    for (const compared of ['success == false', 'success == 0']) {
+      expect(() => runKql(alertQuery('availability.kql').replace('todouble(success) == 0', compared), tables)).toThrow(/compares a string with a (boolean|number)/);
+    }
   });
 
   it('heartbeat alert: one run counted; zero when no MonitorRun arrived (the alert\'s "runs < 1")', () => {
@@ -139,26 +164,50 @@ describe('the queries select the right rows of a real reporter run', () => {
   });
 
   it('workbook: failing now carries code, phase, kind and remedy of the failing mailbox only', () => {
-    const rows = runKql(workbookQueries['Failing now, with code and remedy'], tables);
+    const rows = runKql(workbook['Failing now, with code and remedy'], tables);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ name: testName('nogrant'), code: 'IMAP_AUTH_FAILED', phase: 'auth', kind: 'permission' });
     expect(String(rows[0].remedy)).toContain('Add-MailboxPermission');
   });
 
   it('workbook: backlog, credentials, phase timings and the monitor\'s runs', () => {
-    const backlog = runKql(workbookQueries['Backlog per mailbox (latest check)'], tables);
+    const backlog = runKql(workbook['Backlog per mailbox (latest check)'], tables);
     expect(backlog[0]).toMatchObject({ name: testName('backlog'), unseen: 30 });
-    const credentials = runKql(workbookQueries['Credentials by days to expiry'], tables);
+    const credentials = runKql(workbook['Credentials by days to expiry'], tables);
     expect(credentials).toHaveLength(1);
     expect(credentials[0].daysLeft).toBeLessThanOrEqual(5);
-    const phases = runKql(workbookQueries['Phase timings (ms, p50 and p95, last 24 h)'], tables);
+    const phases = runKql(workbook['Phase timings (ms, p50 and p95, last 24 h)'], tables);
     expect(phases).toHaveLength(8);
     const ok = phases.find((r) => r.name === testName('ok1'))!;
     for (const phase of PHASES) expect(typeof ok[`p95_${phase}`]).toBe('number');
     expect(phases.find((r) => r.name === testName('nogrant'))!.p95_folder).toBeNull(); // never reached
-    const runs = runKql(workbookQueries["The monitor's own runs"], tables);
+    const runs = runKql(workbook["The monitor's own runs"], tables);
     expect(runs).toEqual([expect.objectContaining({ trigger: 'timer', total: 8, failed: 1 })]);
-    const availability = runKql(workbookQueries['Availability per mailbox over time (%)'], tables);
+    const availability = runKql(workbook['Availability per mailbox over time (%)'], tables);
     expect(Object.fromEntries(availability.map((r) => [r.name, r.availability]))).toMatchObject({ [testName('ok1')]: 100, [testName('nogrant')]: 0, [testName('backlog')]: 100 });
+  });
+
+  describe('one secret is one alert and one workbook row, whichever path reported it (issue 15, item 11)', () => {
+    const expiringEvents = (rows: Row[]) => rows.filter((e) => e.name === EVENTS.secretExpiring).map((e) => e.customDimensions as Record<string, string>);
+
+    it('the sweep and the checks name the shared secret alike: its name and its vault', () => {
+      const [fromCheck] = expiringEvents(tables.customEvents);
+      const fromSweep = expiringEvents(tablesFrom(sweepEnvelopes).customEvents);
+      expect(fromSweep).toHaveLength(1);
+      expect(fromCheck[PROPS.vault]).toMatch(/^https:\/\//);
+      expect({ secretName: fromSweep[0][PROPS.secretName], vault: fromSweep[0][PROPS.vault] }).toEqual({ secretName: fromCheck[PROPS.secretName], vault: fromCheck[PROPS.vault] });
+      // The rest of the contract is kept on both.
+      for (const dims of [fromCheck, fromSweep[0]]) expect(Object.keys(dims)).toEqual(expect.arrayContaining([PROPS.code, PROPS.app, PROPS.clientId, PROPS.tenantId, PROPS.mailboxes, PROPS.runId, PROPS.trigger]));
+    });
+
+    it('the alert query over both events: one row (one dimension combination), its vault not empty', () => {
+      expect(expiringEvents(withSweep.customEvents)).toHaveLength(2);
+      const rows = runKql(alertQuery('secret-expiring.kql'), withSweep);
+      expect(rows).toEqual([expect.objectContaining({ secretName: expect.any(String), vault: expect.stringMatching(/^https:\/\//) })]);
+    });
+
+    it('the workbook: one credential row', () => {
+      expect(runKql(workbook['Credentials by days to expiry'], withSweep)).toEqual([expect.objectContaining({ vault: expect.stringMatching(/^https:\/\//) })]);
+    });
   });
 });

@@ -1,10 +1,19 @@
 /**
- * A small evaluator for the subset of KQL the alert rules and workbook use, run over rows made
- * from envelopes the real applicationinsights SDK sent: tables availabilityResults and
- * customEvents; stages where, extend, project, summarize (count, arg_max, avg, percentile; by
- * keys incl. bin), order by; functions tostring, todouble, toint, ago, bin; operators == != < <=
- * > >= startswith and or, and a constant times a value. It is a model of Kusto, written for these queries, not a Kusto engine:
- * anything outside the subset throws instead of guessing.
+ * A model of Kusto, not a Kusto engine: a small evaluator for the subset of KQL the alert rules
+ * and workbook use, so the tests can see which rows a query selects from telemetry a real reporter
+ * run sent. Whether a query is valid Kusto at all is the official language service's call
+ * (kql-language.test.ts); this model only answers "which rows", and throws on anything outside
+ * its subset instead of guessing.
+ *
+ * Rows are typed as the classic Application Insights schema stores them (app-insights-schema.ts):
+ * `success` is the string "1"/"0", not a bool; customDimensions and customMeasurements are bags.
+ * Like Kusto, the model refuses to compare a string with a number or a bool, so a query that only
+ * works on the wrong type (`success == false`) fails here too.
+ *
+ * Subset: tables availabilityResults and customEvents; stages where, extend, project, summarize
+ * (count, arg_max, avg, percentile; by keys incl. bin), order by; functions tostring, todouble,
+ * toint, ago, bin; operators == != < <= > >= startswith and or, and a constant times a value;
+ * names plain or bracketed (`['kind']`).
  */
 import type { Envelope } from '../../sim/ingestion-server';
 
@@ -21,7 +30,7 @@ const TIMESPAN = /^(\d+)(d|h|m|s)$/;
 
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
-  const re = /\s+|"((?:[^"\\]|\\.)*)"|(\d+(?:\.\d+)?[dhms]?)\b|([A-Za-z_][A-Za-z0-9_]*)|(==|!=|<=|>=|[<>=(),.*])/y;
+  const re = /\s+|"((?:[^"\\]|\\.)*)"|(\d+(?:\.\d+)?[dhms]?)\b|([A-Za-z_][A-Za-z0-9_]*)|(==|!=|<=|>=|[<>=(),.*])|\['([^']+)'\]/y;
   let match: RegExpExecArray | null;
   let index = 0;
   while (index < text.length) {
@@ -33,6 +42,7 @@ function tokenize(text: string): Token[] {
     else if (match[2] !== undefined) tokens.push({ kind: 'num', text: match[2] });
     else if (match[3] !== undefined) tokens.push({ kind: 'id', text: match[3] });
     else if (match[4] !== undefined) tokens.push({ kind: 'op', text: match[4] });
+    else if (match[5] !== undefined) tokens.push({ kind: 'id', text: match[5] }); // ['kind']: a keyword as a name
   }
   return tokens;
 }
@@ -82,7 +92,8 @@ class Reader {
 }
 
 const ms = (span: string) => { const [, n, unit] = TIMESPAN.exec(span)!; return Number(n) * { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 }[unit as 'd']; };
-const num = (v: unknown) => (typeof v === 'boolean' ? (v ? 1 : 0) : v === undefined || v === null || v === '' ? null : Number(v));
+// todouble(): a bool is 1/0, what does not read as a number is null (Kusto's to*() never throw).
+const num = (v: unknown) => { if (typeof v === 'boolean') return v ? 1 : 0; if (v === undefined || v === null || v === '') return null; const n = Number(v); return Number.isNaN(n) ? null : n; };
 
 function evaluate(e: Expr, row: Row, now: number): unknown {
   switch (e.kind) {
@@ -106,6 +117,8 @@ function evaluate(e: Expr, row: Row, now: number): unknown {
       if (e.op === '*') return num(l) === null || num(r) === null ? null : num(l)! * num(r)!;
       if (e.op === 'startswith') return String(l ?? '').toLowerCase().startsWith(String(r).toLowerCase());
       if (l === null || l === undefined || r === null || r === undefined) return false;
+      // Kusto converts neither side: a string against a number or bool is the query's bug.
+      if ((typeof l === 'string') !== (typeof r === 'string')) throw new Error(`KQL subset: ${JSON.stringify(l)} ${e.op} ${JSON.stringify(r)} compares a string with a ${typeof (typeof l === 'string' ? r : l)}`);
       const [x, y] = typeof l === 'number' || typeof r === 'number' ? [Number(l), Number(r)] : [String(l), String(r)];
       return { '==': x === y, '!=': x !== y, '<': x < y, '<=': x <= y, '>': x > y, '>=': x >= y }[e.op];
     }
@@ -180,24 +193,14 @@ export function runKql(query: string, tables: Record<string, Row[]>, now = Date.
   return rows;
 }
 
-/** Rows of availabilityResults and customEvents, as Application Insights stores the envelopes. */
+/**
+ * Rows of availabilityResults and customEvents as Application Insights stores the envelopes, typed
+ * as the classic schema documents: the SDK's bool `success` is the string "1" or "0".
+ */
 export function tablesFrom(envelopes: Envelope[]): Record<string, Row[]> {
   const row = (e: Envelope) => ({ timestamp: e.time, name: e.data.baseData.name, customDimensions: e.data.baseData.properties ?? {}, customMeasurements: e.data.baseData.measurements ?? {} });
   return {
-    availabilityResults: envelopes.filter((e) => e.data.baseType === 'AvailabilityData').map((e) => ({ ...row(e), success: e.data.baseData.success, message: e.data.baseData.message })),
+    availabilityResults: envelopes.filter((e) => e.data.baseType === 'AvailabilityData').map((e) => ({ ...row(e), success: e.data.baseData.success ? '1' : '0', message: e.data.baseData.message })),
     customEvents: envelopes.filter((e) => e.data.baseType === 'EventData').map(row),
-  };
-}
-
-/** Every telemetry name a query refers to: tables, compared event/test names, property and measurement keys. */
-export function namesIn(query: string): { tables: string[]; names: string[]; dimensions: string[]; measurements: string[] } {
-  const text = query.replace(/\/\/.*$/gm, '');
-  const [source] = stages(text);
-  const joined = [...text.matchAll(/\(\s*([A-Za-z]+)\s*\|/g)].map((m) => m[1]);
-  return {
-    tables: [source, ...joined],
-    names: [...text.matchAll(/\bname\s+(?:==|startswith)\s+"([^"]*)"/g)].map((m) => m[1]),
-    dimensions: [...text.matchAll(/customDimensions(?:\.([A-Za-z_]\w*)|\[\s*"([^"]+)"\s*\])/g)].map((m) => m[1] ?? m[2]),
-    measurements: [...text.matchAll(/customMeasurements(?:\.([A-Za-z_]\w*)|\[\s*"([^"]+)"\s*\])/g)].map((m) => m[1] ?? m[2]),
   };
 }
