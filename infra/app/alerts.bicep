@@ -4,7 +4,7 @@
 // Severities (0 critical … 4 verbose):
 // - 1 (Error) a mailbox fails: mail has stopped flowing into the application for that mailbox.
 // - 1 (Error) no MonitorRun: nothing is being watched, and the availability alerts go silent.
-// - 2 (Warning) a credential expires within secretExpiryAlertDays: weeks to act, nothing broken yet.
+// - 2 (Warning) a credential expires within expiryAlertDays: weeks to act, nothing broken yet.
 param location string
 param tags object
 param resourceToken string
@@ -13,7 +13,7 @@ param alertEmail string
 @secure()
 param alertWebhookUrl string
 param heartbeatMinutes int
-param secretExpiryAlertDays int
+param expiryAlertDays int
 
 resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
   name: 'ag-mbh-${resourceToken}'
@@ -120,7 +120,7 @@ resource credentialExpiring 'Microsoft.Insights/scheduledQueryRules@2023-03-15-p
   tags: tags
   properties: {
     displayName: 'Mailbox app credential expiring'
-    description: 'A client secret used to read a mailbox expires within ${secretExpiryAlertDays} days (or has expired in Key Vault): roll it before mail stops.'
+    description: 'A client secret used to read a mailbox expires within ${expiryAlertDays} days (or has expired in Key Vault): roll it before mail stops.'
     severity: 2
     enabled: true
     scopes: [applicationInsightsId]
@@ -129,7 +129,8 @@ resource credentialExpiring 'Microsoft.Insights/scheduledQueryRules@2023-03-15-p
     criteria: {
       allOf: [
         {
-          query: replace(loadTextContent('queries/secret-expiring.kql'), '{secretExpiryAlertDays}', string(secretExpiryAlertDays))
+          // The query's placeholder keeps its older name: the KQL tests fill it in the same way.
+          query: replace(loadTextContent('queries/secret-expiring.kql'), '{secretExpiryAlertDays}', string(expiryAlertDays))
           timeAggregation: 'Count'
           dimensions: [
             {
