@@ -1,8 +1,11 @@
 // m365-mailbox-health: everything the monitor needs, with no keys or passwords anywhere.
 // One user-assigned identity reaches Key Vault, Storage and Application Insights; Storage has
-// shared-key access off and Application Insights local auth off. `azd up` deploys it
-// (azure.yaml); `az deployment sub create -l <region> -f infra/main.bicep -p infra/main.parameters.json`
-// works too. Only a syntax parse runs in CI (tree-sitter-bicep): validate with `azd provision --preview`.
+// shared-key access off and Application Insights local auth off. `azd up` deploys it (azure.yaml;
+// azd fills main.parameters.json's placeholders from its environment). Without azd, reading the
+// same environment variables:
+//   az deployment sub create -l <region> -f infra/main.bicep -p infra/main.bicepparam
+// CI compiles and lints it with the Bicep CLI (test/infra/); only Azure can run the what-if
+// (`azd provision --preview`).
 targetScope = 'subscription'
 
 @minLength(1)
@@ -17,6 +20,12 @@ param location string
 
 @description('Object id of the person deploying (azd sets AZURE_PRINCIPAL_ID): gets Key Vault Secrets Officer to store the client secrets. Empty: none.')
 param principalId string = ''
+
+// A role assignment whose principalType does not match the principal fails (UnmatchedPrincipalType):
+// azd run by a pipeline's service principal sets ServicePrincipal.
+@description('What principalId is (azd sets AZURE_PRINCIPAL_TYPE): User, or ServicePrincipal when a pipeline deploys.')
+@allowed(['User', 'ServicePrincipal'])
+param principalType string = 'User'
 
 @description('Key Vault name: the vault in the config\'s keyVaultUrl (https://<name>.vault.azure.net). Empty: a generated name.')
 @maxLength(24)
@@ -131,6 +140,7 @@ module rbac 'app/rbac.bicep' = {
   params: {
     identityPrincipalId: identity.outputs.principalId
     deployerPrincipalId: principalId
+    deployerPrincipalType: principalType
     storageAccountName: storage.outputs.name
     keyVaultName: vault.outputs.name
     applicationInsightsName: monitoring.outputs.applicationInsightsName
