@@ -31,6 +31,15 @@ param principalType string = 'User'
 @maxLength(24)
 param keyVaultName string = ''
 
+// The vault's name is fixed by the config (keyVaultUrl), so after `azd down` the next `azd up` meets
+// the soft-deleted vault of the same name: infra/README.md, "Key Vault after azd down".
+@description('Purge protection on the vault (default true): a deleted vault and its secrets stay recoverable for 90 days and nobody can purge them sooner. false only for throwaway environments: `azd down --purge` then frees the name at once.')
+param keyVaultPurgeProtection bool = true
+
+@description('default: create the vault. recover: bring back the soft-deleted vault of this name (after azd down), its secrets with it.')
+@allowed(['default', 'recover'])
+param keyVaultCreateMode string = 'default'
+
 @description('The mailboxes.json config, base64-encoded (`mailbox-health setup` prints the command). It holds no secrets.')
 @minLength(4)
 param mailboxConfigBase64 string
@@ -129,8 +138,8 @@ module vault 'app/key-vault.bicep' = {
     name: vaultName
     location: location
     tags: allTags
-    enablePurgeProtection: true
-    createMode: 'default'
+    enablePurgeProtection: keyVaultPurgeProtection
+    createMode: keyVaultCreateMode
   }
 }
 

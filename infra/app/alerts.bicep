@@ -12,8 +12,19 @@ param applicationInsightsId string
 param alertEmail string
 @secure()
 param alertWebhookUrl string
+// One of main.bicep's allowed values: a value missing from heartbeatWindows fails the deployment.
 param heartbeatMinutes int
 param expiryAlertDays int
+
+// The heartbeat window as an ISO 8601 duration in the form Microsoft documents for alert rules:
+// a whole hour is PT1H ('PT${heartbeatMinutes}M' gave PT60M).
+var heartbeatWindows = {
+  '10': 'PT10M'
+  '15': 'PT15M'
+  '30': 'PT30M'
+  '45': 'PT45M'
+  '60': 'PT1H'
+}
 
 resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
   name: 'ag-mbh-${resourceToken}'
@@ -91,7 +102,7 @@ resource monitorStopped 'Microsoft.Insights/scheduledQueryRules@2023-03-15-previ
     enabled: true
     scopes: [applicationInsightsId]
     evaluationFrequency: 'PT5M'
-    windowSize: 'PT${heartbeatMinutes}M'
+    windowSize: heartbeatWindows[string(heartbeatMinutes)]
     criteria: {
       allOf: [
         {

@@ -84,7 +84,8 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
     httpsOnly: true
     siteConfig: {
       minTlsVersion: '1.2'
-      ftpsState: 'Disabled'
+      // No ftpsState: Flex Consumption does not support it. FTP is off through the 'ftp'
+      // publishing-credentials policy below.
     }
     functionAppConfig: {
       deployment: {

@@ -1,7 +1,7 @@
 // Log Analytics + workspace-based Application Insights with local (key) auth disabled on both:
 // telemetry is accepted only with an Entra token of an identity holding Monitoring Metrics
 // Publisher, and the workspace is queried only with Entra ID. Declared directly with the values the
-// AVM modules (workspace 0.11.1, component 0.6.0) set.
+// AVM modules (workspace 0.11.1, component 0.6.0) set, except IP masking (below).
 param location string
 param tags object
 param resourceToken string
@@ -34,8 +34,9 @@ resource component 'Microsoft.Insights/components@2020-02-02' = {
     Application_Type: 'web'
     WorkspaceResourceId: workspace.id
     DisableLocalAuth: true
-    // The AVM component module's default.
-    DisableIpMasking: true
+    // Callers' IP addresses are masked before they are stored. The AVM component module
+    // defaulted this to true, which stored every caller's full address.
+    DisableIpMasking: false
     publicNetworkAccessForIngestion: 'Enabled'
     publicNetworkAccessForQuery: 'Enabled'
   }

@@ -69,6 +69,8 @@ describe('the docs show `az deployment` only with a parameter file az can read',
 
 describeWithValidator(BICEP, 'parameters against the compiled template (real Bicep CLI)', () => {
   let template: ArmTemplate;
+  /** An environment value as the parameter receives it (azd converts to the parameter's type; main.bicepparam uses bool()). */
+  const typed = (name: string, text: string): unknown => (template.parameters[name].type === 'bool' ? text === 'true' : text);
   beforeAll(async () => {
     template = (await compileMain()).template;
   }, BICEP_TEST_TIMEOUT_MS);
@@ -83,7 +85,7 @@ describeWithValidator(BICEP, 'parameters against the compiled template (real Bic
 
   it('an optional placeholder\'s default is the parameter\'s own default (azd and az deploy the same thing)', () => {
     const differing = Object.entries(azdParameterMappings())
-      .filter(([name, m]) => m.default !== undefined && template.parameters[name].defaultValue !== m.default)
+      .filter(([name, m]) => m.default !== undefined && template.parameters[name].defaultValue !== typed(name, m.default))
       .map(([name, m]) => `${name}: main.parameters.json ${JSON.stringify(m.default)}, main.bicep ${JSON.stringify(template.parameters[name].defaultValue)}`);
     expect(differing).toEqual([]);
   });
@@ -99,9 +101,11 @@ describeWithValidator(BICEP, 'parameters against the compiled template (real Bic
     markers.HEARTBEAT_MINUTES = '30';
     markers.AZURE_PRINCIPAL_TYPE = 'ServicePrincipal';
     markers.AZURE_KEY_VAULT_NAME = 'kv-marker'; // at most 24 characters (BCP332)
+    markers.KEY_VAULT_PURGE_PROTECTION = 'false';
+    markers.KEY_VAULT_CREATE_MODE = 'recover';
     const { values, diagnostics } = await bicepparamValues(markers);
     expect(diagnostics).toEqual([]);
-    expect(values).toEqual(Object.fromEntries(Object.entries(mappings).map(([name, m]) => [name, markers[m.variable]])));
+    expect(values).toEqual(Object.fromEntries(Object.entries(mappings).map(([name, m]) => [name, typed(name, markers[m.variable])])));
   }, BICEP_TEST_TIMEOUT_MS);
 
   it('with only the required variables set, main.bicepparam gives main.parameters.json\'s defaults', async () => {
@@ -109,7 +113,7 @@ describeWithValidator(BICEP, 'parameters against the compiled template (real Bic
     expect(diagnostics).toEqual([]);
     // A variable azd always fills itself (AZURE_PRINCIPAL_ID, AZURE_PRINCIPAL_TYPE) falls back to the template's default.
     const given = (variable: string) => (REQUIRED_ENV as Record<string, string>)[variable];
-    const expected = Object.fromEntries(Object.entries(azdParameterMappings()).map(([name, m]) => [name, m.default ?? given(m.variable) ?? template.parameters[name].defaultValue]));
+    const expected = Object.fromEntries(Object.entries(azdParameterMappings()).map(([name, m]) => [name, m.default !== undefined ? typed(name, m.default) : given(m.variable) ?? template.parameters[name].defaultValue]));
     expect(values).toEqual(expected);
   }, BICEP_TEST_TIMEOUT_MS);
 
