@@ -52,8 +52,8 @@ function noKeyProblems({ resources }: Snapshot, compiled: string): string[] {
 function documentedSettingProblems({ resources }: Snapshot): string[] {
   const problems: string[] = [];
   const site = onlyResource(resources, 'Microsoft.Web/sites');
-  // Flex Consumption does not support ftpsState (Microsoft's Flex Consumption docs list it among
-  // the site settings it does not support); FTP is off through the publishing-credentials policy.
+  // Flex Consumption does not support ftpsState (issue 15's review against Microsoft's Flex
+  // Consumption documentation); FTP is off through the 'ftp' publishing-credentials policy.
   if (site.properties?.siteConfig && 'ftpsState' in site.properties.siteConfig) problems.push('site: ftpsState is set, unsupported on Flex Consumption');
   if (JSON.stringify(site.properties?.functionAppConfig?.runtime) !== JSON.stringify({ name: 'node', version: '22' })) problems.push('site: runtime is not Node 22');
   const plan = onlyResource(resources, 'Microsoft.Web/serverfarms');
