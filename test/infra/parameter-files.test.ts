@@ -69,7 +69,7 @@ describe('the docs show `az deployment` only with a parameter file az can read',
 
 describeWithValidator(BICEP, 'parameters against the compiled template (real Bicep CLI)', () => {
   let template: ArmTemplate;
-  /** An environment value as the parameter receives it (azd converts to the parameter's type; main.bicepparam uses bool()). */
+  /** An environment value as the parameter receives it: azd converts a string to a bool parameter's type (armParameterFileValue, strconv.ParseBool); main.bicepparam uses bool(). */
   const typed = (name: string, text: string): unknown => (template.parameters[name].type === 'bool' ? text === 'true' : text);
   beforeAll(async () => {
     template = (await compileMain()).template;
