@@ -22,6 +22,8 @@ resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
     }
     publicNetworkAccessForIngestion: 'Enabled'
     publicNetworkAccessForQuery: 'Enabled'
+    // As the AVM module set it: saved queries need customer-managed storage (none is linked).
+    forceCmkForQuery: true
   }
 }
 
@@ -39,6 +41,9 @@ resource component 'Microsoft.Insights/components@2020-02-02' = {
     DisableIpMasking: false
     publicNetworkAccessForIngestion: 'Enabled'
     publicNetworkAccessForQuery: 'Enabled'
+    // The AVM module's values, kept: no ingestion sampling, and its retention setting.
+    SamplingPercentage: 100
+    RetentionInDays: 365
   }
 }
 
