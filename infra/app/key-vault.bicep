@@ -12,7 +12,7 @@ param enablePurgeProtection bool
 @allowed(['default', 'recover'])
 param createMode string
 
-resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+resource vault 'Microsoft.KeyVault/vaults@2024-11-01' = {
   name: name
   location: location
   tags: tags
