@@ -1,6 +1,7 @@
 // The vault holding the mailbox apps' client secrets, named by the config's keyVaultUrl. RBAC
 // authorization only (no access policies): the monitor's identity reads, the deployer writes
-// (rbac.bicep).
+// (rbac.bicep). Declared directly with what the AVM module (key-vault/vault 0.13.3) set, apart from
+// the three enabledFor* switches (below).
 param name string
 param location string
 param tags object
