@@ -1,8 +1,11 @@
 // m365-mailbox-health: everything the monitor needs, with no keys or passwords anywhere.
 // One user-assigned identity reaches Key Vault, Storage and Application Insights; Storage has
-// shared-key access off and Application Insights local auth off. `azd up` deploys it
-// (azure.yaml); `az deployment sub create -l <region> -f infra/main.bicep -p infra/main.parameters.json`
-// works too. Only a syntax parse runs in CI (tree-sitter-bicep): validate with `azd provision --preview`.
+// shared-key access off and Application Insights local auth off. `azd up` deploys it (azure.yaml;
+// azd fills main.parameters.json's placeholders from its environment). Without azd, reading the
+// same environment variables:
+//   az deployment sub create -l <region> -f infra/main.bicep -p infra/main.bicepparam
+// CI compiles and lints it with the Bicep CLI (test/infra/); only Azure can run the what-if
+// (`azd provision --preview`).
 targetScope = 'subscription'
 
 @minLength(1)
@@ -18,9 +21,24 @@ param location string
 @description('Object id of the person deploying (azd sets AZURE_PRINCIPAL_ID): gets Key Vault Secrets Officer to store the client secrets. Empty: none.')
 param principalId string = ''
 
+// A role assignment whose principalType does not match the principal fails (UnmatchedPrincipalType):
+// azd run by a pipeline's service principal sets ServicePrincipal.
+@description('What principalId is (azd sets AZURE_PRINCIPAL_TYPE): User, or ServicePrincipal when a pipeline deploys.')
+@allowed(['User', 'ServicePrincipal'])
+param principalType string = 'User'
+
 @description('Key Vault name: the vault in the config\'s keyVaultUrl (https://<name>.vault.azure.net). Empty: a generated name.')
 @maxLength(24)
 param keyVaultName string = ''
+
+// The vault's name is fixed by the config (keyVaultUrl), so after `azd down` the next `azd up` meets
+// the soft-deleted vault of the same name: infra/README.md, "Key Vault after azd down".
+@description('Purge protection on the vault (default true): a deleted vault and its secrets stay recoverable for 90 days and nobody can purge them sooner. false only for throwaway environments: `azd down --purge` then frees the name at once.')
+param keyVaultPurgeProtection bool = true
+
+@description('default: create the vault. recover: bring back the soft-deleted vault of this name (after azd down), its secrets with it.')
+@allowed(['default', 'recover'])
+param keyVaultCreateMode string = 'default'
 
 @description('The mailboxes.json config, base64-encoded (`mailbox-health setup` prints the command). It holds no secrets.')
 @minLength(4)
@@ -46,8 +64,10 @@ param notifyRepeatHours string = '24'
 @allowed(['10', '15', '30', '45', '60'])
 param heartbeatMinutes string = '15'
 
-@description('Days before expiry from which the expiring-credential alert fires.')
-param secretExpiryAlertDays string = '30'
+// Not "secretExpiryAlertDays": the linter takes a parameter whose name contains "secret" for a
+// secret (secure-secrets-in-params). It is a number of days; no parameter file sets it.
+@description('Days before a client secret expires from which the expiring-credential alert fires.')
+param expiryAlertDays string = '30'
 
 @description('Mailbox count above which the timer fans out through the Storage queue (0 = always).')
 param fanoutThreshold string = '300'
@@ -80,7 +100,7 @@ resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   tags: allTags
 }
 
-module identity 'br/public:avm/res/managed-identity/user-assigned-identity:0.4.1' = {
+module identity 'app/identity.bicep' = {
   name: 'identity'
   scope: rg
   params: {
@@ -111,18 +131,15 @@ module storage 'app/storage.bicep' = {
   }
 }
 
-module vault 'br/public:avm/res/key-vault/vault:0.13.3' = {
+module vault 'app/key-vault.bicep' = {
   name: 'vault'
   scope: rg
   params: {
     name: vaultName
     location: location
     tags: allTags
-    sku: 'standard'
-    enableRbacAuthorization: true
-    enablePurgeProtection: true
-    softDeleteRetentionInDays: 90
-    publicNetworkAccess: 'Enabled'
+    enablePurgeProtection: keyVaultPurgeProtection
+    createMode: keyVaultCreateMode
   }
 }
 
@@ -132,6 +149,7 @@ module rbac 'app/rbac.bicep' = {
   params: {
     identityPrincipalId: identity.outputs.principalId
     deployerPrincipalId: principalId
+    deployerPrincipalType: principalType
     storageAccountName: storage.outputs.name
     keyVaultName: vault.outputs.name
     applicationInsightsName: monitoring.outputs.applicationInsightsName
@@ -175,7 +193,7 @@ module alerts 'app/alerts.bicep' = {
     alertEmail: alertEmail
     alertWebhookUrl: alertWebhookUrl
     heartbeatMinutes: int(heartbeatMinutes)
-    secretExpiryAlertDays: int(secretExpiryAlertDays)
+    expiryAlertDays: int(expiryAlertDays)
   }
 }
 

@@ -4,7 +4,7 @@
 // Severities (0 critical … 4 verbose):
 // - 1 (Error) a mailbox fails: mail has stopped flowing into the application for that mailbox.
 // - 1 (Error) no MonitorRun: nothing is being watched, and the availability alerts go silent.
-// - 2 (Warning) a credential expires within secretExpiryAlertDays: weeks to act, nothing broken yet.
+// - 2 (Warning) a credential expires within expiryAlertDays: weeks to act, nothing broken yet.
 param location string
 param tags object
 param resourceToken string
@@ -12,8 +12,19 @@ param applicationInsightsId string
 param alertEmail string
 @secure()
 param alertWebhookUrl string
+// One of main.bicep's allowed values: a value missing from heartbeatWindows fails the deployment.
 param heartbeatMinutes int
-param secretExpiryAlertDays int
+param expiryAlertDays int
+
+// The heartbeat window as an ISO 8601 duration in the form Microsoft documents for alert rules:
+// a whole hour is PT1H ('PT${heartbeatMinutes}M' gave PT60M).
+var heartbeatWindows = {
+  '10': 'PT10M'
+  '15': 'PT15M'
+  '30': 'PT30M'
+  '45': 'PT45M'
+  '60': 'PT1H'
+}
 
 resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
   name: 'ag-mbh-${resourceToken}'
@@ -91,7 +102,7 @@ resource monitorStopped 'Microsoft.Insights/scheduledQueryRules@2023-03-15-previ
     enabled: true
     scopes: [applicationInsightsId]
     evaluationFrequency: 'PT5M'
-    windowSize: 'PT${heartbeatMinutes}M'
+    windowSize: heartbeatWindows[string(heartbeatMinutes)]
     criteria: {
       allOf: [
         {
@@ -120,7 +131,7 @@ resource credentialExpiring 'Microsoft.Insights/scheduledQueryRules@2023-03-15-p
   tags: tags
   properties: {
     displayName: 'Mailbox app credential expiring'
-    description: 'A client secret used to read a mailbox expires within ${secretExpiryAlertDays} days (or has expired in Key Vault): roll it before mail stops.'
+    description: 'A client secret used to read a mailbox expires within ${expiryAlertDays} days (or has expired in Key Vault): roll it before mail stops.'
     severity: 2
     enabled: true
     scopes: [applicationInsightsId]
@@ -129,7 +140,8 @@ resource credentialExpiring 'Microsoft.Insights/scheduledQueryRules@2023-03-15-p
     criteria: {
       allOf: [
         {
-          query: replace(loadTextContent('queries/secret-expiring.kql'), '{secretExpiryAlertDays}', string(secretExpiryAlertDays))
+          // The query's placeholder keeps its older name: the KQL tests fill it in the same way.
+          query: replace(loadTextContent('queries/secret-expiring.kql'), '{secretExpiryAlertDays}', string(expiryAlertDays))
           timeAggregation: 'Count'
           dimensions: [
             {

@@ -19,16 +19,18 @@ param historyDays string
 param httpMinIntervalSeconds string
 param statusPageAuthClientId string
 
-module plan 'br/public:avm/res/web/serverfarm:0.1.1' = {
-  name: 'plan'
-  params: {
-    name: 'plan-${name}'
-    location: location
-    tags: tags
-    sku: {
-      name: 'FC1'
-      tier: 'FlexConsumption'
-    }
+// Flex Consumption plan (FC1, Linux: reserved). The AVM module 0.1.1 sent kind 'App' by default;
+// Microsoft's Flex Consumption templates declare 'functionapp'.
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: 'plan-${name}'
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
     reserved: true
   }
 }
@@ -78,11 +80,12 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
     }
   }
   properties: {
-    serverFarmId: plan.outputs.resourceId
+    serverFarmId: plan.id
     httpsOnly: true
     siteConfig: {
       minTlsVersion: '1.2'
-      ftpsState: 'Disabled'
+      // No ftpsState: Flex Consumption does not support it. FTP is off through the 'ftp'
+      // publishing-credentials policy below.
     }
     functionAppConfig: {
       deployment: {

@@ -3,6 +3,8 @@
 // owner no data access by default).
 param identityPrincipalId string
 param deployerPrincipalId string
+@allowed(['User', 'ServicePrincipal'])
+param deployerPrincipalType string
 param storageAccountName string
 param keyVaultName string
 param applicationInsightsName string
@@ -20,7 +22,7 @@ resource account 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
 }
 
-resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
+resource vault 'Microsoft.KeyVault/vaults@2024-11-01' existing = {
   name: keyVaultName
 }
 
@@ -53,7 +55,7 @@ resource secretsOfficer 'Microsoft.Authorization/roleAssignments@2022-04-01' = i
   scope: vault
   properties: {
     principalId: deployerPrincipalId
-    principalType: 'User'
+    principalType: deployerPrincipalType
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsOfficer)
   }
 }
