@@ -116,6 +116,9 @@ static class Program
         // Nothing autoloads (there are no module paths either); errors keep going so that every
         // binding error of a multi-line command is reported, not just the first.
         iss.Variables.Add(new SessionStateVariableEntry("PSModuleAutoLoadingPreference", System.Management.Automation.PSModuleAutoLoadingPreference.None, "no module autoloading"));
+        // This host has no UI: FileSystemProvider.RemoveItem's progress bar then dereferences a
+        // null host UI (NullReferenceException from Remove-Item). An admin's console shows it.
+        iss.Variables.Add(new SessionStateVariableEntry("ProgressPreference", ActionPreference.SilentlyContinue, "no progress bars without a host UI"));
         return iss;
     }
 
