@@ -12,25 +12,8 @@ import { parseConfig } from '../../shared/config/load';
 import { setupGuide, type SetupGuide } from '../../shared/setup/setup-guide';
 import { checkPrintedCommands, type Problem } from '../tools/check-commands';
 import { describeWithValidator, PWSH_CHECK } from '../tools/validators';
-import { exampleConfig, TENANT_A } from './example-config';
+import { CLOUDS, richConfig } from './example-config';
 import { printedCommands, SETUP_ALLOWED_PROGRAMS } from './guide-commands';
-
-const CLOUDS = { public: 'https://contoso-kv.vault.azure.net', usgov: 'https://contoso-kv.vault.usgovcloudapi.net', china: 'https://contoso-kv.vault.azure.cn' } as const;
-
-/** Three apps (two in tenant A, one with its own vault), two tenants, Key Vault and env secrets, two e-mail senders. */
-export function richConfig(cloud: keyof typeof CLOUDS) {
-  return {
-    ...exampleConfig,
-    cloud,
-    keyVaultUrl: CLOUDS[cloud],
-    apps: [
-      ...exampleConfig.apps,
-      { id: 'archive', displayName: 'Archive import', tenantId: TENANT_A, clientId: '5a6b7c8d-0000-4000-8000-00000000a3c1', credential: { keyVaultSecret: 'archive-imap-secret', keyVaultUrl: CLOUDS[cloud].replace('contoso-kv', 'archive-kv') } },
-    ],
-    mailboxes: [...exampleConfig.mailboxes, { id: 'archive', address: 'archive@contoso.com', app: 'archive' }],
-    notify: { channels: [{ type: 'email', id: 'ops', from: 'alerts@contoso.com', to: ['ops@contoso.com'] }, { type: 'email', id: 'hr', from: "o'neil@contoso.com", to: ['hr@contoso.com'] }] },
-  };
-}
 
 let dir: string;
 beforeAll(() => {

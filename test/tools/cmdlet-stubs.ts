@@ -40,6 +40,8 @@ export function cmdletReference(): Record<string, Cmdlet> {
 
 export const FAKE_SECRET = 'Fk8Q~fake.secret_value-1';
 export const FAKE_GUID = '11111111-2222-3333-4444-555555555555';
+/** What `azd env get-value AZURE_TENANT_ID` prints: the subscription's tenant, where the monitor's identity and the vault live. */
+export const SUBSCRIPTION_TENANT = 'aaaaaaaa-0000-4000-8000-00000000aaaa';
 
 /**
  * What the recording az/azd print for the lookups commands chain ($(...) in bash, $x = ... in
@@ -52,6 +54,7 @@ export const LOOKUP_OUTPUTS: { words: string[]; output: string }[] = [
   { words: ['az', 'identity', 'show'], output: FAKE_GUID },
   { words: ['az', 'account', 'show'], output: FAKE_GUID },
   { words: ['az', 'keyvault', 'show'], output: '/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/sample' },
+  { words: ['azd', 'env', 'get-value', 'AZURE_TENANT_ID'], output: SUBSCRIPTION_TENANT },
   { words: ['azd', 'env', 'get-value'], output: FAKE_GUID },
 ];
 
