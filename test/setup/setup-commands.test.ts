@@ -40,3 +40,47 @@ describeWithValidator(PWSH_CHECK, 'setup --json: every command parses and binds 
     }
   }
 });
+
+/** The guide with one command's text changed: the failing twins below make each mistake in the guide's own output. */
+function mutate(guide: SetupGuide, shell: 'posix' | 'powershell', change: (text: string) => string): SetupGuide {
+  let changed = 0;
+  const steps = guide.steps.map((s) => ({
+    ...s,
+    commands: s.commands.map((c) => {
+      const key = shell === 'posix' && c.posix !== undefined ? 'posix' : 'powershell';
+      const text = change(c[key]!);
+      if (text !== c[key]) changed++;
+      return { ...c, [key]: text };
+    }),
+  }));
+  if (changed === 0) throw new Error('the mutation changed nothing: the twin would prove nothing');
+  return { ...guide, steps };
+}
+
+describeWithValidator(PWSH_CHECK, 'setup --json: failing twins (each mistake made in the guide itself is caught)', () => {
+  it('a misspelled cmdlet parameter: NamedParameterNotFound from PowerShell\'s binder', async () => {
+    const problems = await check(mutate(guideFor('public'), 'powershell', (t) => t.replace('-ImapEnabled $true', '-ImapEnabeld $true')), 'powershell');
+    expect(new Set(problems.map((p) => `${p.kind} ${p.message.split(',')[0]}`))).toEqual(new Set(['binding NamedParameterNotFound']));
+  }, 120_000);
+
+  for (const shell of ['posix', 'powershell'] as const) {
+    it(`${shell}: an invented az parameter (--end-time for --end-date) is not in the CLI reference`, async () => {
+      const problems = await check(mutate(guideFor('public'), shell, (t) => t.replace('--end-date', '--end-time')), shell);
+      expect(problems.length).toBeGreaterThan(0);
+      expect(new Set(problems.map((p) => p.kind))).toEqual(new Set(['az']));
+      expect(problems[0].message).toMatch(/no parameter --end-time/);
+    }, 120_000);
+
+    it(`${shell}: --expires with milliseconds (Date.toISOString() unshortened) is rejected as Key Vault's datetime_type does`, async () => {
+      const problems = await check(mutate(guideFor('public'), shell, (t) => t.replace(/--expires '?2027-05-29T00:00:00Z'?/g, "--expires '2027-05-29T00:00:00.000Z'")), shell);
+      expect(problems.length).toBeGreaterThan(0);
+      for (const p of problems) expect(p.message).toMatch(/--expires "2027-05-29T00:00:00\.000Z": Key Vault takes YYYY-MM-DDTHH:MM:SSZ/);
+    }, 120_000);
+  }
+
+  it('a typographic apostrophe not doubled: PowerShell ends the string at ’ (TerminatorExpectedAtEndOfString)', async () => {
+    const problems = await check(mutate(guideFor('public'), 'powershell', (t) => t.replace(/\u2019\u2019/g, '\u2019')), 'powershell');
+    expect(problems.length).toBeGreaterThan(0);
+    expect(new Set(problems.map((p) => `${p.kind} ${p.message.split(' ')[0]}`))).toEqual(new Set(['parse TerminatorExpectedAtEndOfString']));
+  }, 120_000);
+});
