@@ -4,6 +4,7 @@
  */
 import { checkPrintedCommands, runPrintedCommands } from './check-commands';
 import { FAKE_GUID } from './cmdlet-stubs';
+import { runPwshCheck } from './pwsh-check';
 import { PWSH_CHECK, describeWithValidator } from './validators';
 
 const posix = (text: string) => ({ shell: 'posix' as const, text });
@@ -56,5 +57,21 @@ describeWithValidator(PWSH_CHECK, 'check-commands: PowerShell (real parser, refe
       ['curl https://e', 'runtime', 'CommandNotFoundException at 1'],
       ['az ad sp show ', 'az', 'az ad sp show'],
     ]);
+  }, 120_000);
+
+  it('nothing real can run in the runspace: an absolute path to a program, a module, a web cmdlet all fail', async () => {
+    const problems = await checkPrintedCommands([pwsh("& /bin/sh -c 'echo reached'"), pwsh('Import-Module Microsoft.PowerShell.Utility'), pwsh('Invoke-WebRequest https://example.com'), pwsh('Get-Date')]);
+    expect(problems.map((p) => [p.kind, p.message.split(' ')[0]])).toEqual([
+      ['runtime', 'CommandNotFoundException'],
+      ['runtime', 'CommandNotFoundException'],
+      ['runtime', 'CommandNotFoundException'],
+      ['runtime', 'CommandNotFoundException'],
+    ]);
+  }, 120_000);
+
+  it('a command that never ends is stopped by the tool (timedOut), and a tool that never answers is killed by the test side', async () => {
+    const output = await runPwshCheck('', [{ id: 's', commands: [{ id: 'loop', text: 'while ($true) { }' }, { id: 'after', text: '$x = 1' }] }], { commandTimeoutMs: 500 });
+    expect(output.sessions[0].commands.map((c) => [c.id, c.timedOut])).toEqual([['loop', true], ['after', false]]);
+    await expect(runPwshCheck('', [{ id: 's', commands: [{ id: 'loop', text: 'while ($true) { }' }] }], { commandTimeoutMs: 60_000, timeoutMs: 1_500 })).rejects.toThrow(/did not finish within 1500 ms/);
   }, 120_000);
 });
