@@ -124,6 +124,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--mail-sender <address>', 'a mailbox e-mail notifications are sent from, besides the config\'s e-mail channels (a scoped Mail.Send grant)')
     .option('--identity-client-id <guid>', "the monitor identity's client id (default: read from the azd environment)")
     .option('--identity-principal-id <guid>', "the monitor identity's object id (default: read from the azd environment)")
+    .option('--exchange-environment <name>', 'cloud usgov: O365USGovGCCHigh (default) or O365USGovDoD, for Connect-ExchangeOnline')
     .action(async (options, command: Command) => {
       noPositionals(command);
       setExit(await setupCommand(options));

@@ -6,6 +6,7 @@
 import { ConfigError } from '../shared/config/config-error';
 import { appSchema, mailboxSchema } from '../shared/config/schema';
 import { writeComplete } from '../shared/report/json';
+import { USGOV_EXCHANGE_ENVIRONMENTS, type UsGovExchangeEnvironment } from '../shared/setup/azure-ids';
 import type { Shell } from '../shared/setup/shell-command';
 import { setupGuide } from '../shared/setup/setup-guide';
 import { renderSetupJson, renderSetupText } from '../shared/setup/render-setup';
@@ -19,6 +20,7 @@ export interface SetupCommandOptions {
   mailSender?: string;
   identityClientId?: string;
   identityPrincipalId?: string;
+  exchangeEnvironment?: string;
   /** Tests fix the date the secret's expiry is counted from. */
   now?: Date;
 }
@@ -32,6 +34,9 @@ function optionProblems(options: SetupCommandOptions): string[] {
   if (options.mailSender !== undefined && !mailboxSchema.shape.address.safeParse(options.mailSender).success) problems.push('--mail-sender must be an e-mail address like alerts@contoso.com');
   for (const [flag, value] of [['--identity-client-id', options.identityClientId], ['--identity-principal-id', options.identityPrincipalId]] as const) {
     if (value !== undefined && !appSchema.shape.clientId.safeParse(value).success) problems.push(`${flag} must be a GUID like 00000000-0000-0000-0000-000000000000`);
+  }
+  if (options.exchangeEnvironment !== undefined && !(USGOV_EXCHANGE_ENVIRONMENTS as readonly string[]).includes(options.exchangeEnvironment)) {
+    problems.push(`--exchange-environment must be ${USGOV_EXCHANGE_ENVIRONMENTS.join(' (Microsoft 365 GCC High) or ')} (Microsoft 365 DoD), for "cloud": "usgov"`);
   }
   return problems;
 }
@@ -49,6 +54,10 @@ export async function setupCommand(options: SetupCommandOptions): Promise<number
     if (error instanceof ConfigError) return reportConfigError(error, Boolean(options.json));
     throw error;
   }
+  if (options.exchangeEnvironment !== undefined && config.cloud !== 'usgov') {
+    await writeComplete(process.stderr, 'error: --exchange-environment is for "cloud": "usgov" (GCC High or DoD); this config\'s cloud is not usgov\n');
+    return 3;
+  }
   const shell: Shell = (options.shell as Shell | undefined) ?? (process.platform === 'win32' ? 'powershell' : 'posix');
   const guide = setupGuide(config, {
     now: options.now ?? new Date(),
@@ -57,6 +66,7 @@ export async function setupCommand(options: SetupCommandOptions): Promise<number
     mailSender: options.mailSender,
     identityClientId: options.identityClientId,
     identityPrincipalId: options.identityPrincipalId,
+    exchangeEnvironment: options.exchangeEnvironment as UsGovExchangeEnvironment | undefined,
   });
   const header =
     `Setup for ${options.config}: ${config.apps.length} app(s), ${config.mailboxes.length} mailbox(es), cloud ${guide.cloud}. ` +

@@ -20,22 +20,33 @@ export const DEPLOYMENT_OUTPUTS = {
   identityPrincipalId: 'MONITOR_IDENTITY_PRINCIPAL_ID',
   keyVaultName: 'AZURE_KEY_VAULT_NAME',
   functionAppName: 'AZURE_FUNCTION_APP_NAME',
+  /** The subscription's tenant: the monitor's identity and the Key Vault live there. */
+  tenantId: 'AZURE_TENANT_ID',
 } as const;
 
 /** The azd environment value infra/main.parameters.json reads the config from (base64: no quoting trouble). */
 export const CONFIG_BASE64_ENV = 'MAILBOX_HEALTH_CONFIG_BASE64';
 
+/**
+ * `"usgov"` covers Microsoft 365 GCC High and DoD, which Exchange Online PowerShell reaches under
+ * different names (Connect-ExchangeOnline -ExchangeEnvironmentName, whose reference lists
+ * O365Default, O365GermanyCloud, O365China, O365USGovGCCHigh, O365USGovDoD).
+ */
+export const USGOV_EXCHANGE_ENVIRONMENTS = ['O365USGovGCCHigh', 'O365USGovDoD'] as const;
+export type UsGovExchangeEnvironment = (typeof USGOV_EXCHANGE_ENVIRONMENTS)[number];
+
 export interface CloudTools {
   /** `az cloud set --name` value; null for the public cloud (the default). */
   azCloud: string | null;
-  /** `Connect-ExchangeOnline -ExchangeEnvironmentName` value; null for the public cloud. */
+  /** `Connect-ExchangeOnline -ExchangeEnvironmentName` value (usgov: GCC High unless told DoD); null for the public cloud. */
   exchangeEnvironment: string | null;
   graphHost: string;
 }
 
 /** Per cloud: which az cloud, which Exchange Online environment, which Graph host. */
-export function cloudTools(cloud: Config['cloud']): CloudTools {
-  if (cloud === 'usgov') return { azCloud: 'AzureUSGovernment', exchangeEnvironment: 'O365USGovGCCHigh', graphHost: 'https://graph.microsoft.us' };
+export function cloudTools(cloud: Config['cloud'], usgov: UsGovExchangeEnvironment = 'O365USGovGCCHigh'): CloudTools {
+  // Microsoft Graph has its own host for DoD (national cloud deployments: L4 graph.microsoft.us, L5 dod-graph.microsoft.us).
+  if (cloud === 'usgov') return { azCloud: 'AzureUSGovernment', exchangeEnvironment: usgov, graphHost: usgov === 'O365USGovDoD' ? 'https://dod-graph.microsoft.us' : 'https://graph.microsoft.us' };
   if (cloud === 'china') return { azCloud: 'AzureChinaCloud', exchangeEnvironment: 'O365China', graphHost: 'https://microsoftgraph.chinacloudapi.cn' };
   return { azCloud: null, exchangeEnvironment: null, graphHost: 'https://graph.microsoft.com' };
 }

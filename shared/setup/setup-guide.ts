@@ -9,12 +9,14 @@
 import type { AppConfig, Config, MailboxConfig } from '../config/schema';
 import {
   cloudTools,
+  type CloudTools,
   CONFIG_BASE64_ENV,
   DEPLOYMENT_OUTPUTS,
   EXCHANGE_ONLINE_APP_ID,
   GRAPH_APP_ID,
   GRAPH_APPLICATION_READ_ALL_ROLE_ID,
   IMAP_ACCESS_AS_APP_ROLE_ID,
+  type UsGovExchangeEnvironment,
 } from './azure-ids';
 import { ref, render, renderAssign, renderUnset, v, type Part, type Shell } from './shell-command';
 import { opathString, powershellQuote } from './shell-quote';
@@ -31,6 +33,8 @@ export interface SetupOptions {
   /** The monitor identity's ids; default: read from the azd environment at paste time. */
   identityClientId?: string;
   identityPrincipalId?: string;
+  /** cloud "usgov": Microsoft 365 GCC High (default) or DoD, for Connect-ExchangeOnline and the Graph host. */
+  exchangeEnvironment?: UsGovExchangeEnvironment;
 }
 
 /** A command: Exchange Online cmdlets only exist in PowerShell; az commands come in both dialects. */
@@ -85,23 +89,53 @@ function vaultOf(app: AppConfig, config: Config): { url: string; name: string } 
   return { url, name: new URL(url).hostname.split('.')[0] };
 }
 
-function signIn(config: Config, tenantId: string): SetupStep {
-  const tools = cloudTools(config.cloud);
+/**
+ * Connect-ExchangeOnline signs in interactively as an admin of the tenant (-Organization is for
+ * app-only sign-in). usgov without --exchange-environment: GCC High, with the DoD line beside it
+ * as a comment, since "usgov" covers both and only the admin knows which one the tenant is.
+ */
+function connectExchange(config: Config, tools: CloudTools, options: SetupOptions): SetupCommand {
+  if (!tools.exchangeEnvironment) return ps('Connect-ExchangeOnline');
+  const line = render(['Connect-ExchangeOnline', '-ExchangeEnvironmentName', tools.exchangeEnvironment], 'powershell');
+  if (config.cloud !== 'usgov' || options.exchangeEnvironment) return { powershell: line };
+  return { powershell: `${line}  # Microsoft 365 DoD: -ExchangeEnvironmentName O365USGovDoD (setup --exchange-environment O365USGovDoD)` };
+}
+
+function signIn(config: Config, options: SetupOptions, tenantId: string): SetupStep {
+  const tools = cloudTools(config.cloud, options.exchangeEnvironment);
   const commands: SetupCommand[] = [];
   if (tools.azCloud) commands.push(az({ parts: ['az', 'cloud', 'set', '--name', tools.azCloud] }));
   commands.push(az({ parts: ['az', 'login', '--tenant', v(tenantId), '--allow-no-subscriptions'] }));
-  const environment = tools.exchangeEnvironment ? ['-ExchangeEnvironmentName', tools.exchangeEnvironment] : [];
-  // Connect-ExchangeOnline signs in interactively as an admin of this tenant (-Organization is for app-only sign-in).
-  commands.push(ps('Connect-ExchangeOnline', ...environment));
+  commands.push(connectExchange(config, tools, options));
   return {
     id: 'sign-in',
     title: `Sign in to tenant ${tenantId}: Azure CLI, and Exchange Online PowerShell (module ExchangeOnlineManagement)`,
     pitfall:
       typeof config.cloud === 'object'
         ? 'The config names a custom cloud: set the Azure CLI to it (az cloud register/set) and connect Exchange Online PowerShell to its environment before running the commands below.'
-        : 'Use an account with Application Administrator (Entra) and Exchange Administrator roles; admin consent needs Privileged Role Administrator or Global Administrator.',
+        : 'Use an account with Application Administrator (or Cloud Application Administrator) in Entra and Exchange Administrator in Exchange Online; each consent step says which role it needs.' +
+          (config.cloud === 'usgov' && !options.exchangeEnvironment ? ' "usgov" is GCC High or DoD: a DoD tenant connects with -ExchangeEnvironmentName O365USGovDoD (the comment beside the command; or run setup with --exchange-environment O365USGovDoD).' : ''),
     commands,
   };
+}
+
+/** The subscription's tenant (azd's AZURE_TENANT_ID output): the monitor's identity and the Key Vault live there. */
+function signInToSubscriptionTenant(vaults: string[]): SetupStep {
+  return {
+    id: 'subscription.sign-in',
+    title: `Sign in to the subscription's tenant (${DEPLOYMENT_OUTPUTS.tenantId}): ${vaults.length ? `Key Vault ${vaults.join(', ')} and ` : ''}the monitor's identity live there`,
+    pitfall:
+      'az acts in the tenant it signed in to last: after the steps for apps in other tenants, Graph calls for the monitor\'s identity and Key Vault writes would go to a tenant where neither exists.',
+    commands: [
+      az({ assign: 'subscriptionTenantId', parts: ['azd', 'env', 'get-value', DEPLOYMENT_OUTPUTS.tenantId] }, { parts: ['az', 'login', '--tenant', ref('subscriptionTenantId')] }),
+    ],
+  };
+}
+
+/** The shell variable that carries an app's new secret from its tenant's steps to the Key Vault step. */
+function secretVariable(app: AppConfig, config: Config): string {
+  const index = config.apps.indexOf(app);
+  return `secret_${index + 1}_${app.id.replace(/[^A-Za-z0-9]/g, '_')}`;
 }
 
 function appSteps(app: AppConfig, config: Config, options: SetupOptions, expiresOn: string): SetupStep[] {
@@ -121,9 +155,10 @@ function appSteps(app: AppConfig, config: Config, options: SetupOptions, expires
       portal:
         'App registrations > ' +
         name +
-        ' > API permissions > Add a permission > APIs my organization uses > "Office 365 Exchange Online" > Application permissions > IMAP.AccessAsApp > Add permissions; then "Grant admin consent".',
+        ' > API permissions > Add a permission > APIs my organization uses > "Office 365 Exchange Online" > Application permissions > IMAP.AccessAsApp > Add permissions; then "Grant admin consent" — as Application Administrator or Cloud Application Administrator: IMAP.AccessAsApp is not a Microsoft Graph app role.',
       pitfall:
-        "Microsoft Graph's IMAP.AccessAsUser.All is a delegated permission: its token is for Graph, not Exchange (TOKEN_WRONG_AUDIENCE, TOKEN_MISSING_ROLE). Remove full_access_as_app if present: it opens every mailbox in the tenant (EXCESS_PERMISSIONS).",
+        "Microsoft Graph's IMAP.AccessAsUser.All is a delegated permission: its token is for Graph, not Exchange (TOKEN_WRONG_AUDIENCE, TOKEN_MISSING_ROLE). Remove full_access_as_app if present: it opens every mailbox in the tenant (EXCESS_PERMISSIONS). " +
+        'The Azure CLI documents az ad app permission admin-consent as needing a Global Administrator; without one, grant the consent in the portal as above.',
       commands: [
         az({ parts: ['az', 'ad', 'app', 'permission', 'add', '--id', v(app.clientId), '--api', EXCHANGE_ONLINE_APP_ID, '--api-permissions', `${IMAP_ACCESS_AS_APP_ROLE_ID}=Role`] }),
         az({ parts: ['az', 'ad', 'app', 'permission', 'admin-consent', '--id', v(app.clientId)] }),
@@ -137,16 +172,12 @@ function appSteps(app: AppConfig, config: Config, options: SetupOptions, expires
     steps.push({
       id: 'app.client-secret',
       app: app.id,
-      title: `${name}: a new client secret valid until ${expiresOn.slice(0, 10)}, stored as Key Vault secret "${secretName}" in ${vault.name} with the same expiry`,
+      title: `${name}: a new client secret valid until ${expiresOn.slice(0, 10)}, kept in a shell variable until it is stored as Key Vault secret "${secretName}" in ${vault.name} with the same expiry (step "Store the new client secrets")`,
       portal: `App registrations > ${name} > Certificates & secrets > New client secret (expires ${expiresOn.slice(0, 10)}); copy its Value at once (it is shown only then). Key vaults > ${vault.name} > Secrets > Generate/Import: name ${secretName}, the Value, and the same expiration date.`,
       pitfall:
-        'Store the secret\'s Value, not its "Secret ID" (a GUID): Entra then refuses it with AADSTS7000215 (TOKEN_INVALID_SECRET). Give the vault secret an expiry, or nothing can warn before it runs out (SECRET_NO_EXPIRY). Writing secrets to a vault with RBAC authorization needs Key Vault Secrets Officer, even for a subscription owner.',
+        'Store the secret\'s Value, not its "Secret ID" (a GUID): Entra then refuses it with AADSTS7000215 (TOKEN_INVALID_SECRET). The value waits in this shell for the Key Vault step (the vault lives in the subscription\'s tenant, which may not be this one): keep the same shell open until then.',
       commands: [
-        az(
-          { assign: 'secret', parts: ['az', 'ad', 'app', 'credential', 'reset', '--id', v(app.clientId), '--append', '--display-name', v(`mailbox-health ${isoDay(options.now)}`), '--end-date', v(expiresOn), '--query', 'password', '--output', 'tsv'] },
-          { parts: ['az', 'keyvault', 'secret', 'set', '--vault-name', v(vault.name), '--name', v(secretName), ref('secret', '--value='), '--expires', v(expiresOn), '--content-type', v(`client secret of ${app.clientId}`), '--output', 'none'] },
-          { unset: 'secret' },
-        ),
+        az({ assign: secretVariable(app, config), parts: ['az', 'ad', 'app', 'credential', 'reset', '--id', v(app.clientId), '--append', '--display-name', v(`mailbox-health ${isoDay(options.now)}`), '--end-date', v(expiresOn), '--query', 'password', '--output', 'tsv'] }),
       ],
     });
   } else if ('env' in app.credential) {
@@ -189,13 +220,13 @@ function mailboxStep(mailbox: MailboxConfig, app: AppConfig): SetupStep {
     title: `${address}: IMAP on, FullAccess for ${app.displayName ?? app.id}, then verify`,
     portal: `Exchange admin center > Recipients > Mailboxes > ${address} > Email apps: IMAP on. FullAccess for a service principal has no portal page: use the commands.`,
     pitfall:
-      'IMAP off for the mailbox gives "User is authenticated but not connected" (IMAP_NOT_CONNECTED). A new FullAccess grant can take up to an hour to replicate: IMAP_AUTH_FAILED until then. Application access policies and RBAC for Applications do not apply to IMAP: FullAccess per mailbox is the scope.',
+      'IMAP off for the mailbox gives "User is authenticated but not connected" (IMAP_NOT_CONNECTED). A new FullAccess grant can take up to an hour to replicate: IMAP_AUTH_FAILED until then. Application access policies and RBAC for Applications do not apply to IMAP: FullAccess per mailbox is the scope, ' +
+      'and Get-MailboxPermission is the check (Test-ServicePrincipalAuthorization tests RBAC for Applications, which says nothing about IMAP).',
     commands: [
       ps('Set-CASMailbox', '-Identity', v(address), '-ImapEnabled', '$true'),
       ps('Get-CASMailbox', '-Identity', v(address), '|', 'Format-List', 'ImapEnabled'),
       ps('Add-MailboxPermission', '-Identity', v(address), '-User', ref('servicePrincipalId'), '-AccessRights', 'FullAccess'),
       ps('Get-MailboxPermission', '-Identity', v(address), '-User', ref('servicePrincipalId')),
-      ps('Test-ServicePrincipalAuthorization', '-Identity', ref('servicePrincipalId'), '-Resource', v(address)),
     ],
   };
 }
@@ -221,9 +252,33 @@ function deployStep(config: Config, options: SetupOptions): SetupStep {
   };
 }
 
-/** The monitor's own identity (the user-assigned identity infra/ creates). */
+/** Key Vault writes, in the subscription's tenant: each app's new secret with the same expiry as in Entra, then forgotten. */
+function storeSecretsStep(config: Config, expiresOn: string): SetupStep | null {
+  const lines: Line[] = [];
+  const names: string[] = [];
+  for (const app of config.apps) {
+    const vault = vaultOf(app, config);
+    if (!vault || !('keyVaultSecret' in app.credential)) continue;
+    const variable = secretVariable(app, config);
+    names.push(`${app.credential.keyVaultSecret} (${app.displayName ?? app.id}) in ${vault.name}`);
+    lines.push(
+      { parts: ['az', 'keyvault', 'secret', 'set', '--vault-name', v(vault.name), '--name', v(app.credential.keyVaultSecret), ref(variable, '--value='), '--expires', v(expiresOn), '--content-type', v(`client secret of ${app.clientId}`), '--output', 'none'] },
+      { unset: variable },
+    );
+  }
+  if (lines.length === 0) return null;
+  return {
+    id: 'vault.store-secrets',
+    title: `Store the new client secrets in Key Vault with their Entra end date ${expiresOn.slice(0, 10)}: ${names.join('; ')}`,
+    pitfall:
+      'Give the vault secret an expiry, or nothing can warn before it runs out (SECRET_NO_EXPIRY). Writing secrets to a vault with RBAC authorization needs Key Vault Secrets Officer, even for a subscription owner (the deployment grants it to you).',
+    commands: [az(...lines)],
+  };
+}
+
+/** The monitor's own identity (the user-assigned identity infra/ creates; its ids are deployment outputs). */
 function monitorSteps(config: Config, options: SetupOptions): SetupStep[] {
-  const tools = cloudTools(config.cloud);
+  const tools = cloudTools(config.cloud, options.exchangeEnvironment);
   const idLine = (variable: string, given: string | undefined, output: string): Line =>
     given ? { raw: { posix: `${variable}=${given}`, powershell: `$${variable} = ${powershellQuote(given)}` } } : { assign: variable, parts: ['azd', 'env', 'get-value', output] };
   const principal = idLine('monitorPrincipalId', options.identityPrincipalId, DEPLOYMENT_OUTPUTS.identityPrincipalId);
@@ -232,7 +287,7 @@ function monitorSteps(config: Config, options: SetupOptions): SetupStep[] {
     {
       id: 'monitor.graph-application-read',
       title: "The monitor's identity: Microsoft Graph Application.Read.All, to read each client secret's end date from Entra (CREDENTIAL_EXPIRING)",
-      portal: 'No portal page grants an app role to a managed identity: use the commands (Privileged Role Administrator or Global Administrator).',
+      portal: 'No portal page grants an app role to a managed identity: use the commands, as Privileged Role Administrator (Application.Read.All is a Microsoft Graph app role, which Application and Cloud Application Administrators cannot grant).',
       pitfall:
         "Without it the monitor still works and warns once per run that it cannot read the expiry from Entra. Graph answers for the identity's own tenant only: apps registered in other tenants keep their Key Vault expiry.",
       commands: [
@@ -266,12 +321,15 @@ function monitorSteps(config: Config, options: SetupOptions): SetupStep[] {
       id: 'monitor.mail-send',
       title: `The monitor's identity: send e-mail notifications from ${sender} only (RBAC for Applications: "Application Mail.Send" scoped to that mailbox)`,
       pitfall:
-        'Do not also grant Graph Mail.Send in Entra: Entra grants add to Exchange role assignments, and that one lets the identity send as every mailbox in the tenant.',
+        'Connect-ExchangeOnline here as an Exchange admin of the subscription\'s tenant (where the monitor\'s identity and the sender mailboxes are), not the tenant signed in to last. Do not also grant Graph Mail.Send in Entra: Entra grants add to Exchange role assignments, and that one lets the identity send as every mailbox in the tenant.',
       commands: [
+        // Exchange Online of the subscription's tenant: the monitor's identity and the senders are there.
+        connectExchange(config, tools, options),
         { powershell: [client, principal].map((line) => renderLine(line, 'powershell')).join('\n') },
         ps('New-ServicePrincipal', '-AppId', ref('monitorClientId'), '-ObjectId', ref('monitorPrincipalId'), '-DisplayName', v('mailbox-health monitor')),
         ps('New-ManagementScope', '-Name', v(scope), '-RecipientRestrictionFilter', v(filter)),
-        ps('New-ManagementRoleAssignment', '-App', ref('monitorClientId'), '-Role', v('Application Mail.Send'), '-CustomResourceScope', v(scope)),
+        // -App takes "the ObjectId GUID value from the output of the Get-ServicePrincipal cmdlet" (cmdlet reference): the object id given to New-ServicePrincipal.
+        ps('New-ManagementRoleAssignment', '-App', ref('monitorPrincipalId'), '-Role', v('Application Mail.Send'), '-CustomResourceScope', v(scope)),
         ...senders.map((address) => ps('Test-ServicePrincipalAuthorization', '-Identity', ref('monitorClientId'), '-Resource', v(address))),
       ],
     });
@@ -286,12 +344,16 @@ export function setupGuide(config: Config, options: SetupOptions): SetupGuide {
   // One tenant at a time: az and Exchange Online PowerShell each act in the tenant signed in last.
   const tenantIds = [...new Set(config.apps.map((app) => app.tenantId.toLowerCase()))];
   for (const tenantId of tenantIds) {
-    steps.push(signIn(config, tenantId));
+    steps.push(signIn(config, options, tenantId));
     for (const app of config.apps.filter((a) => a.tenantId.toLowerCase() === tenantId)) {
       steps.push(...appSteps(app, config, options, expiresOn));
       for (const mailbox of config.mailboxes.filter((m) => m.app === app.id)) steps.push(mailboxStep(mailbox, app));
     }
   }
+  // Then the subscription's tenant, whichever tenant was signed in to last: the vault and the monitor's identity.
+  const store = storeSecretsStep(config, expiresOn);
+  steps.push(signInToSubscriptionTenant([...new Set(config.apps.map((a) => vaultOf(a, config)?.name).filter((n): n is string => Boolean(n)))]));
+  if (store) steps.push(store);
   steps.push(...monitorSteps(config, options));
   return { cloud: typeof config.cloud === 'string' ? config.cloud : 'custom', secretExpiresOn: expiresOn, steps };
 }

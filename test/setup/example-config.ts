@@ -23,3 +23,20 @@ export const exampleConfig = {
   ],
 };
 
+
+export const CLOUDS = { public: 'https://contoso-kv.vault.azure.net', usgov: 'https://contoso-kv.vault.usgovcloudapi.net', china: 'https://contoso-kv.vault.azure.cn' } as const;
+
+/** Three apps (two in tenant A, one with its own vault), two tenants, Key Vault and env secrets, two e-mail senders. */
+export function richConfig(cloud: keyof typeof CLOUDS) {
+  return {
+    ...exampleConfig,
+    cloud,
+    keyVaultUrl: CLOUDS[cloud],
+    apps: [
+      ...exampleConfig.apps,
+      { id: 'archive', displayName: 'Archive import', tenantId: TENANT_A, clientId: '5a6b7c8d-0000-4000-8000-00000000a3c1', credential: { keyVaultSecret: 'archive-imap-secret', keyVaultUrl: CLOUDS[cloud].replace('contoso-kv', 'archive-kv') } },
+    ],
+    mailboxes: [...exampleConfig.mailboxes, { id: 'archive', address: 'archive@contoso.com', app: 'archive' }],
+    notify: { channels: [{ type: 'email', id: 'ops', from: 'alerts@contoso.com', to: ['ops@contoso.com'] }, { type: 'email', id: 'hr', from: "o'neil@contoso.com", to: ['hr@contoso.com'] }] },
+  };
+}
