@@ -84,9 +84,11 @@ const vaultArg = (vaultUrl: string): string => {
 };
 
 export function failureRemedy(code: FailureCode, c: RemedyContext): string {
-  const vault = 'vaultUrl' in c.secret ? vaultName(c.secret.vaultUrl) : '';
-  const va = 'vaultUrl' in c.secret ? vaultArg(c.secret.vaultUrl) : '';
-  const secretName = 'vaultUrl' in c.secret ? sh(c.secret.name) : '';
+  // A vault remedy for a credential that is not in a vault (a code the engine raises only for vault
+  // reads) still prints a command that parses: placeholders, never an empty argument.
+  const vault = 'vaultUrl' in c.secret ? vaultName(c.secret.vaultUrl) : 'the vault';
+  const va = 'vaultUrl' in c.secret ? vaultArg(c.secret.vaultUrl) : '<vault name>';
+  const secretName = 'vaultUrl' in c.secret ? sh(c.secret.name) : '<secret name>';
   switch (code) {
     case 'CONFIG_INVALID':
       return 'Fix the listed fields, then run: npx mailbox-health validate --config <file>';
@@ -108,7 +110,7 @@ export function failureRemedy(code: FailureCode, c: RemedyContext): string {
       }
       return (
         `Give the monitor's identity read access to the secret: ` +
-        az(`az role assignment create --role "Key Vault Secrets User" --assignee-object-id ${monitorPrincipal(c)} --assignee-principal-type ServicePrincipal --scope "$(az keyvault show --name ${va} --query id -o tsv)/secrets/${'vaultUrl' in c.secret ? c.secret.name : ''}"`) +
+        az(`az role assignment create --role "Key Vault Secrets User" --assignee-object-id ${monitorPrincipal(c)} --assignee-principal-type ServicePrincipal --scope "$(az keyvault show --name ${va} --query id -o tsv)/secrets/${'vaultUrl' in c.secret ? c.secret.name : '<secret name>'}"`) +
         ` (vaults using access policies: ${az(`az keyvault set-policy --name ${va} --object-id ${monitorPrincipal(c)} --secret-permissions get`)})`
       );
     case 'SECRET_DISABLED':
@@ -171,7 +173,7 @@ export function failureRemedy(code: FailureCode, c: RemedyContext): string {
     case 'TOKEN_THROTTLED':
       return `Entra ID is throttling token requests of app ${c.clientId}; the monitor honours its Retry-After. Check what else requests tokens for this app (other monitors, the importing application on a tight loop) and check less often if it repeats.`;
     case 'SECRET_THROTTLED':
-      return `Key Vault ${vault} is throttling reads (HTTP 429); the monitor honours its Retry-After. Check what else reads this vault: ${az(`az monitor metrics list --resource "$(az keyvault show --name ${va} --query id -o tsv)" --metric ServiceApiHit`)}; keep the monitor's warm secret cache on (Functions) and check less often if it repeats.`;
+      return `Key Vault ${vault} is throttling reads (HTTP 429); the monitor honours its Retry-After. Check what else reads this vault: ${az(`az monitor metrics list --resource "$(az keyvault show --name ${va} --query id -o tsv)" --metrics ServiceApiHit`)}; keep the monitor's warm secret cache on (Functions) and check less often if it repeats.`;
     case 'TOKEN_TENANT_MISMATCH':
       return `The token was issued by tenant ${c.tokenTenantId ?? '?'}, not the configured ${c.tenantId}. Set tenantId of app ${c.appId} to the tenant that holds ${c.address}.`;
     case 'IMAP_DNS':
