@@ -12,7 +12,7 @@
  * server's answers (which the check's redactor scrubs in case a server echoes what it was sent).
  */
 import type { TLSSocket } from 'node:tls';
-import { clipText } from '../diagnosis/redact';
+import { clipText } from '../diagnosis/outside-text';
 import { ResponseReader } from './response-reader';
 
 /** The longest response accepted: a SEARCH listing ~150k unseen messages fits; a 10 MB greeting does not. */

@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvocationContext } from '@azure/functions';
 import { checkTimer } from '../../functions/check-timer';
-import * as redact from '../../shared/diagnosis/redact';
+import * as outsideText from '../../shared/diagnosis/outside-text';
 import { Redactor } from '../../shared/diagnosis/redact';
 import { renderTable } from '../../shared/report/table';
 import { resetTokenClients } from '../../shared/token/token-provider';
@@ -230,7 +230,7 @@ describe('#10 no secret leaves the monitor, whatever the servers echo', () => {
     // The control: the same echoing servers with the redactor returning its input unchanged, and
     // server texts clipped mid-word (a plain slice), as they were before clipText.
     const scrub = jest.spyOn(Redactor.prototype, 'scrub').mockImplementation((text: string) => text);
-    const clip = jest.spyOn(redact, 'clipText').mockImplementation((text: string, max: number) => text.slice(0, max));
+    const clip = jest.spyOn(outsideText, 'clipText').mockImplementation((text: string, max: number) => text.slice(0, max));
     try {
       const broken: Record<string, string[]> = {};
       await echoRuns(broken);

@@ -1,5 +1,6 @@
 import { CheckFailure } from '../../shared/diagnosis/check-failure';
-import { Redactor, clipText } from '../../shared/diagnosis/redact';
+import { Redactor } from '../../shared/diagnosis/redact';
+import { clipText } from '../../shared/diagnosis/outside-text';
 import type { RemedyContext } from '../../shared/diagnosis/remedy-context';
 import { backlogWarnings, permissionWarnings, secretWarnings } from '../../shared/diagnosis/warnings';
 import { checkClaims, decodeClaims, tokenFacts } from '../../shared/token/claims';
