@@ -72,6 +72,13 @@ export interface SimGraph {
   retryAfterSeconds?: number;
   /** Accept requests and never answer (a hung Graph). */
   hang?: boolean;
+  /**
+   * A hostile or broken Graph: the application read's 200 body is what this returns for the
+   * resource Graph would have sent (a date that is not one, null, a string, a 5 MB display name).
+   */
+  rewriteApplication?: (resource: Record<string, unknown>) => unknown;
+  /** Answer application reads with this Graph error instead (a 100 KB message, control characters). */
+  applicationError?: { status: number; code: string; message: string };
 }
 
 export interface SimVaultSecret {
