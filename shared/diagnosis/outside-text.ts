@@ -63,3 +63,17 @@ export function inertLine(text: string): string {
 export function hasUnsafeCharacters(text: string): boolean {
   return new RegExp(UNSAFE.source).test(text);
 }
+
+/**
+ * A copy of `value` with every string in it made inert as one line (`inertLine`): what a human
+ * renderer (the CLI table, a chat card, an e-mail) works from, so no field is forgotten, today's
+ * or one added later. The JSON outputs keep the original.
+ */
+export function inertStrings<T>(value: T): T {
+  if (typeof value === 'string') return inertLine(value) as T;
+  if (Array.isArray(value)) return value.map((v) => inertStrings(v)) as T;
+  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, inertStrings(v)])) as T;
+  }
+  return value;
+}
