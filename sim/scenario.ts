@@ -116,9 +116,10 @@ export interface SimMailbox {
   /**
    * A fault on this mailbox's AUTHENTICATE for the next `times` logins (every login when
    * omitted): Exchange's `NO [UNAVAILABLE]` or throttling reply, or a refusal that echoes the
-   * client's XOAUTH2 string back (as a logging proxy might), or a login answered `ms` late.
+   * client's XOAUTH2 string back (as a logging proxy might), or a login answered `ms` late, or
+   * refused with `text` (a hostile or broken server's words: control characters, any length).
    */
-  loginFault?: { kind: 'unavailable' | 'throttle' | 'echo' | 'slow'; times?: number; ms?: number };
+  loginFault?: { kind: 'unavailable' | 'throttle' | 'echo' | 'slow' | 'say'; times?: number; ms?: number; text?: string };
 }
 
 export interface SimExchange {

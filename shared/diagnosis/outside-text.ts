@@ -22,7 +22,8 @@ export const OUTSIDE_TEXT_CHARS = 300;
  */
 export function clipText(text: string, max: number): string {
   if (text.length <= max) return text;
-  return `${text.slice(0, max).replace(/[A-Za-z0-9+/=_.~-]+$/, '')}…`;
+  // `%` counts as part of a word: a percent-encoded value (a form body echoed back) is one word too.
+  return `${text.slice(0, max).replace(/[A-Za-z0-9+/=_.~%-]+$/, '')}…`;
 }
 
 /** Any outside value as a bounded string (a number or null from a JSON answer included). */

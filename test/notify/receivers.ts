@@ -18,6 +18,8 @@ export interface Receiver {
   mode: 'ok' | 'error' | 'hang' | 'not-found' | 'redirect';
   /** Where 'redirect' sends the client. */
   location?: string;
+  /** What 'error' answers instead of "internal error" (a hostile receiver's body), given the request's path. */
+  answer?: (path: string) => string;
   stop(): Promise<void>;
 }
 
@@ -42,7 +44,7 @@ export async function startReceiver(mode: Receiver['mode'] = 'ok'): Promise<Rece
         return void res.end();
       }
       res.writeHead(receiver.mode === 'ok' ? 200 : 500, { 'content-type': 'text/plain' });
-      res.end(receiver.mode === 'ok' ? 'ok' : 'internal error');
+      res.end(receiver.mode === 'ok' ? 'ok' : (receiver.answer?.(req.url ?? '') ?? 'internal error'));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
