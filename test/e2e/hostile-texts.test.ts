@@ -37,6 +37,7 @@ import { trustedSimCa } from '../../sim/ca';
 import { startIngestionServer, type IngestionServer } from '../../sim/ingestion-server';
 import type { SimTenant } from '../../sim/tenant';
 import { entraConfig, entraScenario, ARCHIVER, IMPORTER, MONITOR, TENANT } from '../entra/entra-fixture';
+import { notifyBlock } from '../notify/notify-block';
 import { startReceiver, type Receiver } from '../notify/receivers';
 import { reportingEnv } from '../report/telemetry-fixture';
 import { startAzurite, type Azurite } from '../storage/azurite';
@@ -80,18 +81,7 @@ function hostileScenario() {
 }
 
 function config(): ConfigInput {
-  return entraConfig(tenant, {
-    notify: {
-      channels: [
-        { type: 'webhook', id: 'ops-hook', url: { keyVaultSecret: 'hook-url' }, signingSecret: { keyVaultSecret: 'hook-signing' } },
-        { type: 'teams', id: 'ops-teams', url: { keyVaultSecret: 'teams-url' } },
-        { type: 'slack', id: 'ops-slack', url: { keyVaultSecret: 'slack-url' } },
-        { type: 'email', id: 'ops-mail', from: MAIL_FROM, to: ['oncall@contoso.com'] },
-      ],
-      timeoutMs: 3000,
-      retries: 0,
-    },
-  } as Partial<ConfigInput>);
+  return entraConfig(tenant, { notify: notifyBlock(MAIL_FROM) } as Partial<ConfigInput>);
 }
 
 /** Every value that must never appear: the webhook URLs and their keys, the secrets, every token issued. */

@@ -32,6 +32,7 @@ import { startDovecot, type Dovecot } from '../dovecot/dovecot-harness';
 import { reportingEnv } from '../report/telemetry-fixture';
 import { stateStoreFromSettings } from '../../shared/report/state-sink';
 import { startAzurite, type Azurite } from '../storage/azurite';
+import { notifyBlock } from '../notify/notify-block';
 import { startReceiver, type Receiver } from '../notify/receivers';
 import { ENV_SECRET, MONITOR_SECRET, catalogueConfig, catalogueScenario, type Endpoints } from './catalogue';
 import { runCli } from './cli-process';
@@ -98,18 +99,6 @@ function search(channels: Record<string, string[]>): string[] {
   return hits;
 }
 
-/** The notify block: a signed webhook, Teams and Slack, their URLs and signing secret in Key Vault. */
-const notifyBlock = () => ({
-  channels: [
-    { type: 'webhook', id: 'ops-hook', url: { keyVaultSecret: 'hook-url' }, signingSecret: { keyVaultSecret: 'hook-signing' } },
-    { type: 'teams', id: 'ops-teams', url: { keyVaultSecret: 'teams-url' } },
-    { type: 'slack', id: 'ops-slack', url: { keyVaultSecret: 'slack-url' } },
-    { type: 'email', id: 'ops-mail', from: MAIL_FROM, to: ['oncall@contoso.com'] },
-  ],
-  timeoutMs: 3000,
-  retries: 0,
-});
-
 const echoConfig = () => catalogueConfig(endpoints, (id) => ECHO_IDS.includes(id));
 
 /** The timer's config: the echoing mailboxes, the notify block, and the cloud's Graph (e-mail goes through it). */
@@ -119,7 +108,7 @@ function timerConfig(rename = (id: string) => id) {
     ...config,
     cloud: { ...(config.cloud as object), graphUrl: tenant.graph.url, graphResource: GRAPH_RESOURCE },
     mailboxes: config.mailboxes.map((m) => ({ ...m, id: rename(m.id) })),
-    notify: notifyBlock(),
+    notify: notifyBlock(MAIL_FROM),
   };
 }
 
