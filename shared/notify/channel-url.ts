@@ -34,10 +34,9 @@ function forbiddenHost(hostname: string): string | undefined {
 
 /**
  * The URL to send to, or a ChannelUrlError naming `field` (e.g. `notify.channels[0].url (Key Vault
- * secret hook-url)`). Surrounding whitespace, as pasted into a secret, is dropped.
+ * secret hook-url)`). Surrounding whitespace never gets here: the secret reader refuses it.
  */
-export function checkChannelUrl(value: string, field: string): string {
-  const text = value.trim();
+export function checkChannelUrl(text: string, field: string): string {
   const fail = (why: string) => new ChannelUrlError(`${field}: ${why}; the URL itself is not shown, it is a secret`);
   // eslint-disable-next-line no-control-regex
   if (/[\s\u0000-\u001f\u007f-\u009f]/.test(text)) throw fail('holds spaces or control characters, so it is not one URL');
