@@ -34,6 +34,14 @@ describe('token claims', () => {
   ])('%o → %s', (claims, code) => {
     expect(() => checkClaims(facts(claims), expected)).toThrow(expect.objectContaining({ code }) as unknown as CheckFailure);
   });
+  it('#16.4 claims from outside enter clipped: a 25 KB audience, two thousand roles', () => {
+    const f = facts({ ...good, aud: `https://exchange.example/${'path '.repeat(5_000)}`, roles: Array.from({ length: 2000 }, (_, i) => `Role.${i}`) });
+    expect(f.audience!.length).toBeLessThanOrEqual(301);
+    expect(f.roles).toHaveLength(50);
+    expect(() => checkClaims(f, expected)).toThrow(expect.objectContaining({ code: 'TOKEN_WRONG_AUDIENCE' }) as unknown as CheckFailure);
+    // The twin: a real token's texts arrive whole (the first test above reads them unchanged).
+    expect(facts(good).audience).toBe(good.aud);
+  });
   it('refuses a token that is not a JWT', () => {
     expect(() => decodeClaims('opaque-token')).toThrow(/not a JWT/);
   });
