@@ -30,7 +30,9 @@ import * as outside from '../../shared/diagnosis/outside-text';
 import { hasUnsafeCharacters } from '../../shared/diagnosis/outside-text';
 import { slackPayload } from '../../shared/notify/channels/slack';
 import { adaptiveCard } from '../../shared/notify/channels/teams';
+import { IncidentStore } from '../../shared/notify/incident-store';
 import { stateStoreFromSettings } from '../../shared/report/state-sink';
+import { storageAccount } from '../../shared/storage/storage-account';
 import { renderTable } from '../../shared/report/table';
 import { resetTokenClients } from '../../shared/token/token-provider';
 import { trustedSimCa } from '../../sim/ca';
@@ -149,6 +151,8 @@ describe('#16 texts from outside: bounded, inert, never secret, on every surface
     const api = await http(checkHttp, '/api/check');
     const page = await http(statusHttp as unknown as typeof checkHttp, '/api/status');
     const rows = await stateStoreFromSettings(process.env).list();
+    const incidents = IncidentStore.fromAccount(storageAccount(process.env));
+    const incidentRows = [...(await incidents.list()), ...(await incidents.failingChannels())];
     process.env = saved;
 
     const dir = mkdtempSync(join(tmpdir(), 'hostile-'));
@@ -171,6 +175,7 @@ describe('#16 texts from outside: bounded, inert, never secret, on every surface
     expect(slack.received.length).toBeGreaterThan(0);
     expect(page.status).toBe(200);
     expect(rows.length).toBe(3);
+    expect(JSON.stringify(incidentRows)).toContain('Cannot POST [redacted]');
 
     const outputs: Record<string, { kind: Kind; texts: string[] }> = {
       'cli table': { kind: 'human', texts: [cliTable.stdout, cliTable.stderr, cliJson.stderr] },
@@ -181,7 +186,7 @@ describe('#16 texts from outside: bounded, inert, never secret, on every surface
       'cli json': { kind: 'machine', texts: [cliJson.stdout] },
       '/api/check': { kind: 'machine', texts: [bodyText(api)] },
       webhook: { kind: 'machine', texts: hook.received.map((r) => `${JSON.stringify(r.headers)}\n${r.body}`) },
-      'table rows': { kind: 'machine', texts: [JSON.stringify(rows)] },
+      'table rows': { kind: 'machine', texts: [JSON.stringify(rows), JSON.stringify(incidentRows)] },
       telemetry: { kind: 'machine', texts: [JSON.stringify(ingestion.envelopes)] },
       'functions log': { kind: 'machine', texts: log },
     };
