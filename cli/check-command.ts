@@ -7,6 +7,7 @@ import { printReport, progressLine, writeJsonBody, writeText } from './output';
 import type { Delivery } from '../shared/report/delivery';
 import { cliSinks, loadConfigOrReport, reportRun } from './report-to-sinks';
 import { withNotifier, withNotifierWarnings } from '../shared/notify/notifier-from-plan';
+import { inert } from '../shared/diagnosis/outside-text';
 
 export interface CheckOptions {
   config?: string;
@@ -32,11 +33,11 @@ export async function runAndPrint(config: Config, options: CheckOptions, runOpti
     if (!(error instanceof UnknownMailboxError)) throw error;
     const failure = error.failure('--mailbox');
     if (options.json) await writeJsonBody({ status: 'unknown', failure });
-    else await writeText(process.stderr, `${failure.message}\n`);
+    else await writeText(process.stderr, `${inert(failure.message)}\n`);
     return 3;
   }
   const delivery = sinks && withNotifier(sinks, plan);
-  for (const problem of delivery?.problems.slice(sinks!.problems.length) ?? []) process.stderr.write(`telemetry setting ignored: ${problem}\n`);
+  for (const problem of delivery?.problems.slice(sinks!.problems.length) ?? []) process.stderr.write(`telemetry setting ignored: ${inert(problem)}\n`);
   const progress = progressLine(plan.mailboxes.length);
   const interrupt = interruptOnSignals();
   try {

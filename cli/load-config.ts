@@ -4,6 +4,7 @@ import { ConfigError, NO_CONFIG, configFailure } from '../shared/config/config-e
 import { CONFIG_SETTING, loadConfigFile, loadConfigFromSetting } from '../shared/config/load';
 import type { Config } from '../shared/config/schema';
 import { writeJsonBody, writeText } from './output';
+import { inert } from '../shared/diagnosis/outside-text';
 
 /** The default file name looked for in the current directory. */
 export const DEFAULT_CONFIG_FILE = 'mailboxes.json';
@@ -38,6 +39,6 @@ export function loadConfig(option: string | undefined): Config {
 /** Bad config is exit 3 (unknown); with --json the problems are JSON too, for the machine reading. */
 export async function reportConfigError(error: ConfigError, json: boolean): Promise<number> {
   if (json) await writeJsonBody({ status: 'unknown', failure: configFailure(error) });
-  else await writeText(process.stderr, `CONFIG_INVALID: ${error.message}\n`);
+  else await writeText(process.stderr, `CONFIG_INVALID: ${inert(error.message)}\n`);
   return 3;
 }

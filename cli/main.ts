@@ -13,6 +13,7 @@ import type { expiryCommand as ExpiryCommand } from './expiry-command';
 import { findConfig, noConfigError, reportConfigError } from './load-config';
 import { guardOutput, writeJsonBody, writeText } from './output';
 import { validateCommand } from './validate-command';
+import { inert } from '../shared/diagnosis/outside-text';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 // The SDKs behind a check, and the simulated tenant behind the demo, load only when they run:
@@ -172,13 +173,13 @@ async function reportError(error: unknown, json: boolean): Promise<number> {
   }
   if (error instanceof UsageError) {
     if (json) await writeJsonBody(usageBody(error.message));
-    else await writeText(process.stderr, `error: ${error.message}\n(see mailbox-health --help)\n`);
+    else await writeText(process.stderr, `error: ${inert(error.message)}\n(see mailbox-health --help)\n`);
     return 3;
   }
   const err = error instanceof Error ? error : new Error(String(error));
   const message = `${err.name}: ${err.message}`;
   if (json) await writeJsonBody({ status: 'unknown', failure: { code: 'INTERNAL', phase: 'run', kind: 'internal', message, remedy: 'A bug in the monitor, not a mailbox problem: report it with this message (MAILBOX_HEALTH_DEBUG=1 prints the stack).' } });
-  else await writeText(process.stderr, `mailbox-health: internal error: ${message}${process.env.MAILBOX_HEALTH_DEBUG ? `\n${err.stack}` : ' (MAILBOX_HEALTH_DEBUG=1 prints the stack)'}\n`);
+  else await writeText(process.stderr, `mailbox-health: internal error: ${inert(message)}${process.env.MAILBOX_HEALTH_DEBUG ? `\n${err.stack}` : ' (MAILBOX_HEALTH_DEBUG=1 prints the stack)'}\n`);
   return 3;
 }
 

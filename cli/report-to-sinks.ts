@@ -13,6 +13,7 @@ import { newRunContext } from '../shared/report/sink';
 import { sinksFromEnv } from '../shared/report/sinks-from-env';
 import type { RunPlan } from '../shared/run/plan';
 import { loadConfig, reportConfigError } from './load-config';
+import { inert } from '../shared/diagnosis/outside-text';
 
 /**
  * The configured sinks, built (and their SDKs loaded) before the run, so that what follows the
@@ -21,14 +22,14 @@ import { loadConfig, reportConfigError } from './load-config';
  */
 export function cliSinks(plan?: RunPlan): Delivery {
   const delivery = plan ? withNotifier(sinksFromEnv(process.env), plan) : sinksFromEnv(process.env);
-  for (const problem of delivery.problems) process.stderr.write(`telemetry setting ignored: ${problem}\n`);
+  for (const problem of delivery.problems) process.stderr.write(`telemetry setting ignored: ${inert(problem)}\n`);
   return delivery;
 }
 
 async function deliver(delivery: Delivery, send: () => Promise<DeliveryOutcome>): Promise<void> {
   if (delivery.sinks.length === 0) return;
   const outcome = await send();
-  for (const error of outcome.errors) process.stderr.write(`telemetry: ${error}\n`);
+  for (const error of outcome.errors) process.stderr.write(`telemetry: ${inert(error)}\n`);
   // An ingestion endpoint that never answers keeps a socket open after the flush timeout: main()
   // ends the process once nothing but such leftovers is pending.
 }

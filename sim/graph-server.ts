@@ -124,9 +124,10 @@ export async function startGraph(options: GraphOptions): Promise<GraphServer> {
       if (!app) {
         return graphError(res, 404, 'Request_ResourceNotFound', `Resource '${appId}' does not exist or one of its queried reference-property objects are not present.`);
       }
+      if (graph.applicationError) return graphError(res, graph.applicationError.status, graph.applicationError.code, graph.applicationError.message);
       const select = u.searchParams.get('$select');
-      const body = applicationResource(app, app.servicePrincipalObjectId, select ? select.split(',').map((s) => s.trim()) : null);
-      return sendJson(res, 200, { '@odata.context': `${url}/v1.0/$metadata#applications/$entity`, ...body });
+      const body = { '@odata.context': `${url}/v1.0/$metadata#applications/$entity`, ...applicationResource(app, app.servicePrincipalObjectId, select ? select.split(',').map((s) => s.trim()) : null) };
+      return sendJson(res, 200, graph.rewriteApplication ? graph.rewriteApplication(body) : body);
     }
     const mailMatch = SEND_MAIL_PATH.exec(path);
     if (req.method === 'POST' && mailMatch) {

@@ -91,6 +91,7 @@ export function runExchangeSession(socket: TLSSocket, o: SessionOptions): void {
       if (loginFault.kind === 'slow') return void setTimeout(() => login(tag, payload, true), loginFault.ms ?? 0);
       if (loginFault.kind === 'unavailable') return write(`${tag} NO [UNAVAILABLE] ${T.unavailable}`);
       if (loginFault.kind === 'throttle') return write(`${tag} NO ${T.throttled(o.throttleBackoffMs)}`);
+      if (loginFault.kind === 'say') return write(`${tag} NO ${(loginFault.text ?? '').replace(/[\r\n]/g, ' ')}`);
       return write(`${tag} NO ${T.authFailed} (${payload})`);
     }
     const decision = token

@@ -72,6 +72,13 @@ export interface SimGraph {
   retryAfterSeconds?: number;
   /** Accept requests and never answer (a hung Graph). */
   hang?: boolean;
+  /**
+   * A hostile or broken Graph: the application read's 200 body is what this returns for the
+   * resource Graph would have sent (a date that is not one, null, a string, a 5 MB display name).
+   */
+  rewriteApplication?: (resource: Record<string, unknown>) => unknown;
+  /** Answer application reads with this Graph error instead (a 100 KB message, control characters). */
+  applicationError?: { status: number; code: string; message: string };
 }
 
 export interface SimVaultSecret {
@@ -109,9 +116,10 @@ export interface SimMailbox {
   /**
    * A fault on this mailbox's AUTHENTICATE for the next `times` logins (every login when
    * omitted): Exchange's `NO [UNAVAILABLE]` or throttling reply, or a refusal that echoes the
-   * client's XOAUTH2 string back (as a logging proxy might), or a login answered `ms` late.
+   * client's XOAUTH2 string back (as a logging proxy might), or a login answered `ms` late, or
+   * refused with `text` (a hostile or broken server's words: control characters, any length).
    */
-  loginFault?: { kind: 'unavailable' | 'throttle' | 'echo' | 'slow'; times?: number; ms?: number };
+  loginFault?: { kind: 'unavailable' | 'throttle' | 'echo' | 'slow' | 'say'; times?: number; ms?: number; text?: string };
 }
 
 export interface SimExchange {

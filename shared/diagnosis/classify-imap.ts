@@ -10,7 +10,7 @@ import { CheckFailure } from './check-failure';
 import type { Phase } from '../contract/codes';
 import { DNS_CODES, REFUSED_CODES, TIMEOUT_CODES, errorCode, isTlsCode } from './network-errors';
 import { ImapCommandError, type ImapStage } from '../imap/imap-connection';
-import { clipText } from './redact';
+import { clipText } from './outside-text';
 
 /** What the classifier reads of the connection: how far it got and the server's last words. */
 export interface ImapConnectionFacts {

@@ -5,6 +5,7 @@
  */
 import { CheckFailure } from './check-failure';
 import { DNS_CODES, REFUSED_CODES, TIMEOUT_CODES, errorCode, isTlsCode } from './network-errors';
+import { outsideText } from './outside-text';
 
 interface RestLikeError {
   name?: string;
@@ -16,7 +17,8 @@ interface RestLikeError {
 export function classifyKeyVaultError(thrown: unknown, where: string): CheckFailure {
   if (thrown instanceof CheckFailure) return thrown;
   const error = (thrown ?? {}) as RestLikeError;
-  const first = (error.message ?? '').split('\n')[0] ?? '';
+  // The vault's (or the identity's) first line, clipped where it enters: it can be any length.
+  const first = outsideText((error.message ?? '').split('\n')[0] ?? '');
   if (error.name === 'VaultScopeRefused') {
     return new CheckFailure('SECRET_ACCESS_DENIED', 'secret', `${where}: ${first}`, { errorCode: error.name }, { cause: thrown });
   }
@@ -40,7 +42,7 @@ export function classifyKeyVaultError(thrown: unknown, where: string): CheckFail
   }
   if (error.name === 'CredentialUnavailableError' || error.name === 'AuthenticationError' || error.name === 'AggregateAuthenticationError') {
     // The monitor's own identity could not get a vault token: it has no access to the secret.
-    return new CheckFailure('SECRET_ACCESS_DENIED', 'secret', `the monitor's identity could not sign in to read ${where}: ${first.slice(0, 300)}`, { errorCode: error.name }, { cause: thrown });
+    return new CheckFailure('SECRET_ACCESS_DENIED', 'secret', `the monitor's identity could not sign in to read ${where}: ${first}`, { errorCode: error.name }, { cause: thrown });
   }
   const code = errorCode(thrown);
   if (error.name === 'AbortError' || (code && (TIMEOUT_CODES.has(code) || DNS_CODES.has(code) || REFUSED_CODES.has(code) || isTlsCode(code))) || (error.statusCode ?? 0) >= 500) {

@@ -7,6 +7,7 @@ import { CheckFailure } from './check-failure';
 import type { FailureCode } from '../contract/codes';
 import { errorCode } from './network-errors';
 import type { TokenNetworkError } from '../token/network-client';
+import { outsideText } from './outside-text';
 
 const BY_AADSTS: Record<number, FailureCode> = {
   7000215: 'TOKEN_INVALID_SECRET',
@@ -44,7 +45,8 @@ function describe(error: MsalLikeError): string {
   // msal-node 7 wraps it as "Error(s): n - Timestamp: ... - Description: AADSTSn: ... - Trace ID: ...".
   const from = full.indexOf('AADSTS');
   const text = from >= 0 ? full.slice(from) : full;
-  return (text.split(/\r?\n| - Trace ID:| Trace ID:| - Correlation ID:| - Timestamp:/)[0] ?? '').trim();
+  // Clipped where it enters: a server's one-line description can be any length.
+  return outsideText((text.split(/\r?\n| - Trace ID:| Trace ID:| - Correlation ID:| - Timestamp:/)[0] ?? '').trim());
 }
 
 export function classifyTokenError(thrown: unknown, network: TokenNetworkError | undefined): CheckFailure {

@@ -139,7 +139,9 @@ export function entraReadWarning(reads: { clientId: string; read: AppCredentials
     remedy:
       failed[0]!.read.reason === 'not-found'
         ? `No app registration with that client id in the monitor's tenant: check apps[].clientId, and that the monitor's identity is in the app's tenant.`
-        : `Check that ${identity.graphUrl} is reachable from the monitor (firewall, proxy); throttling passes by itself.`,
+        : failed[0]!.read.reason === 'malformed'
+          ? `Graph answered, but not with an application as documented (the message names the field): check what sits between the monitor and ${identity.graphUrl} (a proxy or gateway rewriting answers); client secret end dates come from Key Vault only meanwhile.`
+          : `Check that ${identity.graphUrl} is reachable from the monitor (firewall, proxy); throttling passes by itself.`,
     apps: failed.map((r) => r.clientId),
   };
 }

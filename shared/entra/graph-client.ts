@@ -7,6 +7,7 @@
 import type { TokenCredential } from '@azure/identity';
 import type * as CorePipeline from '@azure/core-rest-pipeline';
 import type { HttpClient, Pipeline } from '@azure/core-rest-pipeline';
+import { outsideText } from '../diagnosis/outside-text';
 import { decodeClaims } from '../token/claims';
 
 export interface GraphAccess {
@@ -97,13 +98,20 @@ export class GraphClient {
       if (error instanceof GraphError) throw error;
       if (timeout.aborted) throw new GraphError(`Microsoft Graph (${this.access.url}) did not answer within ${this.access.timeoutMs} ms`, null, 'Timeout', { cause: error });
       const e = error as { code?: string; name?: string; message?: string };
-      throw new GraphError(`Microsoft Graph (${this.access.url}) could not be reached: ${e.code ?? e.name ?? 'error'}: ${e.message ?? ''}`, null, e.code ?? e.name ?? 'RequestFailed', { cause: error });
+      throw new GraphError(`Microsoft Graph (${this.access.url}) could not be reached: ${outsideText(e.code ?? e.name ?? 'error', 80)}: ${outsideText(e.message)}`, null, e.code ?? e.name ?? 'RequestFailed', { cause: error });
     }
   }
 }
 
-/** Graph's error body `{ error: { code, message } }` as a GraphError. */
+/**
+ * Graph's error body `{ error: { code, message } }` as a GraphError; its texts clipped where they
+ * enter (a 100 KB error message must not become a 100 KB line), whatever their JSON type.
+ */
 export function graphErrorOf(response: GraphResponse, what: string): GraphError {
-  const error = (response.body as { error?: { code?: string; message?: string } } | undefined)?.error;
-  return new GraphError(`${what}: Graph answered ${response.status} ${error?.code ?? ''}${error?.message ? `: ${error.message}` : ''}`.trim(), response.status, error?.code ?? `HTTP${response.status}`);
+  const body = response.body;
+  const error = body && typeof body === 'object' ? (body as { error?: unknown }).error : undefined;
+  const fields = error && typeof error === 'object' ? (error as { code?: unknown; message?: unknown }) : {};
+  const code = outsideText(fields.code, 80);
+  const message = outsideText(fields.message);
+  return new GraphError(`${what}: Graph answered ${response.status} ${code}${message ? `: ${message}` : ''}`.trim(), response.status, code || `HTTP${response.status}`);
 }

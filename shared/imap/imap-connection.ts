@@ -12,14 +12,15 @@
  * server's answers (which the check's redactor scrubs in case a server echoes what it was sent).
  */
 import type { TLSSocket } from 'node:tls';
-import { clipText } from '../diagnosis/redact';
+import { OUTSIDE_TEXT_CHARS, clipText } from '../diagnosis/outside-text';
 import { ResponseReader } from './response-reader';
 
 /** The longest response accepted: a SEARCH listing ~150k unseen messages fits; a 10 MB greeting does not. */
 const MAX_RESPONSE_BYTES = 1024 * 1024;
 /** All untagged responses kept for one command: a server flooding small lines is stopped here too. */
 const MAX_UNTAGGED_BYTES = 2 * MAX_RESPONSE_BYTES;
-const SERVER_LINE_CHARS = 300;
+/** A server's line in a message: the one bound for every text from outside. */
+const SERVER_LINE_CHARS = OUTSIDE_TEXT_CHARS;
 
 export type ImapStage = 'connecting' | 'greeted' | 'authenticated';
 

@@ -11,7 +11,7 @@
  */
 import type { LookupFunction } from 'node:net';
 import { CheckFailure } from '../diagnosis/check-failure';
-import { clipText } from '../diagnosis/redact';
+import { clipText } from '../diagnosis/outside-text';
 import { classifyImapError } from '../diagnosis/classify-imap';
 import type { Phase } from '../contract/codes';
 import type { FolderStatus } from '../contract/result';

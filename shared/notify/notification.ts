@@ -3,6 +3,8 @@
  * remedy. Built from an incident's transition (incidents.ts); rendered by each channel in its own
  * format. Never holds a secret or a token: only the result contract's redacted texts.
  */
+import { inertStrings } from '../diagnosis/outside-text';
+
 export type NotificationKind =
   | 'failing' // ok → failed
   | 'changed' // failed with another code
@@ -36,7 +38,8 @@ export const SEVERITY_OF: Record<NotificationKind, Notification['severity']> = {
   'credential-resolved': 'good',
 };
 
-/** Plain text for e-mail bodies and chat fallbacks. */
-export function plainText(n: Notification): string {
+/** Plain text for e-mail bodies and chat fallbacks; control characters written out (outside-text.ts). */
+export function plainText(outside: Notification): string {
+  const n = inertStrings(outside);
   return [n.title, '', n.summary, '', ...n.facts.map((f) => `${f.title}: ${f.value}`), ...(n.remedy ? ['', `Fix: ${n.remedy}`] : [])].join('\n');
 }

@@ -1,13 +1,17 @@
 /** The expiry sweep for people: one line per app credential, then each warning and its remedy. */
+import { inertStrings } from '../diagnosis/outside-text';
+import { codeCell } from './table';
 import type { ExpiryReport } from '../run/expiry-sweep';
 
-export function renderExpiryTable(report: ExpiryReport): string {
+export function renderExpiryTable(outside: ExpiryReport): string {
+  // Graph's names and errors come from outside: the terminal gets them inert (outside-text.ts).
+  const report = inertStrings(outside);
   const rows = report.credentials.map((c) => [
     c.app,
     c.status.toUpperCase(),
     c.vaultExpiresOn?.slice(0, 10) ?? (c.failure ? '?' : 'never'),
     c.entra ? `${c.entra.endDateTime.slice(0, 10)} (${c.entra.daysLeft} d)` : '-',
-    c.failure?.code ?? c.warnings.map((w) => w.code).join(','),
+    c.failure?.code ?? codeCell(c.warnings.map((w) => w.code)),
   ]);
   const header = ['APP', 'STATUS', 'VAULT EXPIRES', 'ENTRA EXPIRES', 'CODE'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

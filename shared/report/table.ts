@@ -3,6 +3,7 @@
  * Colour only when asked (the CLI asks on a TTY without NO_COLOR).
  */
 import type { CheckResult, RunReport, Status } from '../contract/result';
+import { inertStrings } from '../diagnosis/outside-text';
 
 const COLOURS: Record<Status | 'dim' | 'bold', [number, number]> = {
   ok: [32, 39],
@@ -12,9 +13,21 @@ const COLOURS: Record<Status | 'dim' | 'bold', [number, number]> = {
   bold: [1, 22],
 };
 
-export function renderTable(report: RunReport, colour = false): string {
+/**
+ * The CODE column: the first code and how many more ("SECRET_EXPIRING +3"). Listing them all made
+ * every row as wide as the longest list (~190 columns for four warnings); the details below the
+ * table name each warning with its remedy.
+ */
+export function codeCell(codes: string[]): string {
+  return codes.length <= 1 ? (codes[0] ?? '') : `${codes[0]} +${codes.length - 1}`;
+}
+
+export function renderTable(outside: RunReport, colour = false): string {
+  // Every text in a report may come from outside (server replies, Graph names, config values): the
+  // terminal gets them inert (escape sequences written out), its own colours added after.
+  const report = inertStrings(outside);
   const paint = (style: keyof typeof COLOURS, text: string) => (colour ? `\u001b[${COLOURS[style][0]}m${text}\u001b[${COLOURS[style][1]}m` : text);
-  const rows = report.results.map((r) => [r.mailbox, r.address, r.status.toUpperCase(), r.failure?.code ?? r.warnings.map((w) => w.code).join(','), r.failure?.phase ?? '', `${r.durationMs} ms`]);
+  const rows = report.results.map((r) => [r.mailbox, r.address, r.status.toUpperCase(), r.failure?.code ?? codeCell(r.warnings.map((w) => w.code)), r.failure?.phase ?? '', `${r.durationMs} ms`]);
   const header = ['MAILBOX', 'ADDRESS', 'STATUS', 'CODE', 'PHASE', 'TIME'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd();

@@ -51,6 +51,8 @@ export async function checkMailbox(mailbox: MailboxPlan, run: RunPlan, deps: Che
   let failure: Failure | undefined;
   let phase: Phase = 'secret';
   let phaseStart = performance.now();
+  /** When the mailbox's own work ended (set once IMAP is done; the wait for Entra's dates comes after). */
+  let checkedBy: number | undefined;
   const { signal, dispose } = deadlineSignal(run.timeouts.checkMs, deps.runSignal);
   const deadlineAt = performance.now() + run.timeouts.checkMs;
   const attempts = Object.fromEntries(RETRIED_STEPS.map((s) => [s, 0])) as Record<RetriedStep, number>;
@@ -113,6 +115,10 @@ export async function checkMailbox(mailbox: MailboxPlan, run: RunPlan, deps: Che
     };
     folder = await race(withRetries(probe, { deadlineAt, minAttemptMs: connectMs, transient: transientImap, signal, record: imapRecord }), signal);
     warnings.push(...backlogWarnings(folder, { unseen: mailbox.backlogUnseen, oldestMinutes: mailbox.backlogOldestMinutes }, context));
+    // The check is done: what follows is waiting for Microsoft Graph, which is not the mailbox's
+    // time. A slow or hung Graph must not make every healthy mailbox SLOW_CHECK (its phases would
+    // show nothing slow); it is the run's one CREDENTIAL_EXPIRY_UNREAD (entraReadWarning).
+    checkedBy = performance.now();
     const entra = entraRead && (await settledBefore(entraRead, signal));
     if (entra?.ok) {
       warnings.push(...entraCredentialWarnings({ app: entra.app, secretValue: secret.value, vaultExpiresOn: secret.expiresOn, thresholdDays: run.thresholds.secretExpiryDays, context }));
@@ -131,7 +137,7 @@ export async function checkMailbox(mailbox: MailboxPlan, run: RunPlan, deps: Che
   }
 
   for (const step of RETRIED_STEPS) if (records[step]) attempts[step] = records[step].attempts;
-  const durationMs = elapsed(started);
+  const durationMs = Math.round((checkedBy ?? performance.now()) - started);
   if (!failure) warnings.push(...retryWarnings(records, context));
   if (!failure) warnings.push(...slowWarnings(durationMs, run.thresholds.slowCheckMs, context));
   for (const w of warnings) {

@@ -10,6 +10,7 @@
  * are run-length encoded, and only failed and degraded rows carry a remedy, each distinct one once.
  */
 import { createHash } from 'node:crypto';
+import { inert } from '../diagnosis/outside-text';
 import { hourOf, secretDaysLeft, stripAt, STRIP_HOURS, type LatestRow, type StoredStatus } from '../state/mailbox-state';
 
 export interface PageMailbox {
@@ -34,8 +35,12 @@ const LABEL: Record<Shown, string> = { failed: 'Failed', 'not-checked': 'Not che
 const CELL_TEXT: Record<string, string> = { '.': 'no data', n: 'not checked', o: 'ok', d: 'degraded', f: 'failed' };
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-/** Text and attribute values alike (every attribute below is quoted). */
-export const esc = (text: string): string => text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+/**
+ * Text and attribute values alike (every attribute below is quoted). Control characters and
+ * bidirectional overrides are written out too (outside-text.ts): HTML escaping alone lets U+202E
+ * reverse what an operator reads.
+ */
+export const esc = (text: string): string => inert(text).replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 
 const STYLE = `
 :root{--f:#b3261e;--d:#8a5a00;--o:#1e7b34;--n:#5b5b66;--b:#d8d8de;font:15px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1c1c21;background:#fafafa}

@@ -7,6 +7,7 @@ import { CheckFailure } from '../diagnosis/check-failure';
 import { IMAP_ROLE } from '../contract/codes';
 import { EXCHANGE_APP_ID, isExchangeAudience } from '../config/clouds';
 import type { TokenFacts } from '../contract/result';
+import { outsideText } from '../diagnosis/outside-text';
 
 /** A real Entra token is about 2.5 KB; a payload far beyond is not one, and is not parsed. */
 const MAX_PAYLOAD_CHARS = 64 * 1024;
@@ -24,7 +25,10 @@ export function decodeClaims(accessToken: string): Record<string, unknown> {
   }
 }
 
-const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+// The claims come from outside (whoever answered the token request): each text is clipped where it
+// enters, and so is the list of roles (a real app has a handful; a 64 KB payload could hold thousands).
+const str = (value: unknown): string | null => (typeof value === 'string' ? outsideText(value) : null);
+const MAX_ROLES = 50;
 
 export function tokenFacts(claims: Record<string, unknown>, expiresOn: Date | null): TokenFacts {
   const exp = typeof claims.exp === 'number' ? new Date(claims.exp * 1000) : expiresOn;
@@ -32,7 +36,7 @@ export function tokenFacts(claims: Record<string, unknown>, expiresOn: Date | nu
     appId: str(claims.appid) ?? str(claims.azp),
     tenantId: str(claims.tid),
     objectId: str(claims.oid),
-    roles: Array.isArray(claims.roles) ? claims.roles.filter((r): r is string => typeof r === 'string') : [],
+    roles: Array.isArray(claims.roles) ? claims.roles.filter((r): r is string => typeof r === 'string').slice(0, MAX_ROLES).map((r) => outsideText(r, 120)) : [],
     audience: Array.isArray(claims.aud) ? (str(claims.aud[0]) ?? null) : str(claims.aud),
     expiresOn: exp ? exp.toISOString() : null,
   };

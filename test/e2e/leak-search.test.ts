@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvocationContext } from '@azure/functions';
 import { checkTimer } from '../../functions/check-timer';
-import * as redact from '../../shared/diagnosis/redact';
+import * as outsideText from '../../shared/diagnosis/outside-text';
 import { Redactor } from '../../shared/diagnosis/redact';
 import { renderTable } from '../../shared/report/table';
 import { resetTokenClients } from '../../shared/token/token-provider';
@@ -32,6 +32,7 @@ import { startDovecot, type Dovecot } from '../dovecot/dovecot-harness';
 import { reportingEnv } from '../report/telemetry-fixture';
 import { stateStoreFromSettings } from '../../shared/report/state-sink';
 import { startAzurite, type Azurite } from '../storage/azurite';
+import { notifyBlock } from '../notify/notify-block';
 import { startReceiver, type Receiver } from '../notify/receivers';
 import { ENV_SECRET, MONITOR_SECRET, catalogueConfig, catalogueScenario, type Endpoints } from './catalogue';
 import { runCli } from './cli-process';
@@ -98,18 +99,6 @@ function search(channels: Record<string, string[]>): string[] {
   return hits;
 }
 
-/** The notify block: a signed webhook, Teams and Slack, their URLs and signing secret in Key Vault. */
-const notifyBlock = () => ({
-  channels: [
-    { type: 'webhook', id: 'ops-hook', url: { keyVaultSecret: 'hook-url' }, signingSecret: { keyVaultSecret: 'hook-signing' } },
-    { type: 'teams', id: 'ops-teams', url: { keyVaultSecret: 'teams-url' } },
-    { type: 'slack', id: 'ops-slack', url: { keyVaultSecret: 'slack-url' } },
-    { type: 'email', id: 'ops-mail', from: MAIL_FROM, to: ['oncall@contoso.com'] },
-  ],
-  timeoutMs: 3000,
-  retries: 0,
-});
-
 const echoConfig = () => catalogueConfig(endpoints, (id) => ECHO_IDS.includes(id));
 
 /** The timer's config: the echoing mailboxes, the notify block, and the cloud's Graph (e-mail goes through it). */
@@ -119,7 +108,7 @@ function timerConfig(rename = (id: string) => id) {
     ...config,
     cloud: { ...(config.cloud as object), graphUrl: tenant.graph.url, graphResource: GRAPH_RESOURCE },
     mailboxes: config.mailboxes.map((m) => ({ ...m, id: rename(m.id) })),
-    notify: notifyBlock(),
+    notify: notifyBlock(MAIL_FROM),
   };
 }
 
@@ -230,7 +219,7 @@ describe('#10 no secret leaves the monitor, whatever the servers echo', () => {
     // The control: the same echoing servers with the redactor returning its input unchanged, and
     // server texts clipped mid-word (a plain slice), as they were before clipText.
     const scrub = jest.spyOn(Redactor.prototype, 'scrub').mockImplementation((text: string) => text);
-    const clip = jest.spyOn(redact, 'clipText').mockImplementation((text: string, max: number) => text.slice(0, max));
+    const clip = jest.spyOn(outsideText, 'clipText').mockImplementation((text: string, max: number) => text.slice(0, max));
     try {
       const broken: Record<string, string[]> = {};
       await echoRuns(broken);

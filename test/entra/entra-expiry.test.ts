@@ -146,6 +146,31 @@ describe('without the Graph permission, or without an answer', () => {
   });
 });
 
+describe('#16.2 a hung Graph is the run\'s warning, not each mailbox\'s slowness', () => {
+  // The defaults (graphMs 10 s, slowCheckMs 10 s) scaled down: Graph's timeout at least the slow limit.
+  const slowGraph = { timeouts: { graphMs: 1500 }, thresholds: { slowCheckMs: 1000 } } as Parameters<typeof entraConfig>[1];
+
+  test('#16.2 with Graph never answering, every mailbox is ok in its own time (no SLOW_CHECK), and the run has one CREDENTIAL_EXPIRY_UNREAD', async () => {
+    const s = entraScenario({ inUseEndsInDays: 200 });
+    s.graph = { hang: true };
+    const { report } = await run(s, slowGraph);
+    for (const r of report.results) {
+      expect(r.warnings.map((w) => w.code)).toEqual([]);
+      expect(r.status).toBe('ok');
+      expect(r.durationMs).toBeLessThan(1000);
+    }
+    expect(report.status).toBe('ok');
+    expect(report.warnings?.map((w) => w.code)).toEqual(['CREDENTIAL_EXPIRY_UNREAD']);
+    expect(report.warnings![0]!.message).toContain('did not answer within 1500 ms');
+  });
+
+  test('#16.2 (twin) a check slower than the limit is still SLOW_CHECK, Graph answering', async () => {
+    const { report } = await run(entraScenario({ inUseEndsInDays: 200 }), { thresholds: { slowCheckMs: 1 } } as Parameters<typeof entraConfig>[1]);
+    expect(report.results.every((r) => r.warnings.some((w) => w.code === 'SLOW_CHECK'))).toBe(true);
+    expect(report.warnings).toBeUndefined();
+  });
+});
+
 describe('the simulated Graph at the HTTP level', () => {
   test('no token: 401 InvalidAuthenticationToken; unknown app: 404 Request_ResourceNotFound; $select narrows the object', async () => {
     tenant.scenario = entraScenario();

@@ -1,5 +1,6 @@
 import { CheckFailure } from '../../shared/diagnosis/check-failure';
-import { Redactor, clipText } from '../../shared/diagnosis/redact';
+import { Redactor } from '../../shared/diagnosis/redact';
+import { clipText } from '../../shared/diagnosis/outside-text';
 import type { RemedyContext } from '../../shared/diagnosis/remedy-context';
 import { backlogWarnings, permissionWarnings, secretWarnings } from '../../shared/diagnosis/warnings';
 import { checkClaims, decodeClaims, tokenFacts } from '../../shared/token/claims';
@@ -32,6 +33,14 @@ describe('token claims', () => {
     [{ ...good, tid: '99999999-9999-9999-9999-999999999999' }, 'TOKEN_TENANT_MISMATCH'],
   ])('%o → %s', (claims, code) => {
     expect(() => checkClaims(facts(claims), expected)).toThrow(expect.objectContaining({ code }) as unknown as CheckFailure);
+  });
+  it('#16.4 claims from outside enter clipped: a 25 KB audience, two thousand roles', () => {
+    const f = facts({ ...good, aud: `https://exchange.example/${'path '.repeat(5_000)}`, roles: Array.from({ length: 2000 }, (_, i) => `Role.${i}`) });
+    expect(f.audience!.length).toBeLessThanOrEqual(301);
+    expect(f.roles).toHaveLength(50);
+    expect(() => checkClaims(f, expected)).toThrow(expect.objectContaining({ code: 'TOKEN_WRONG_AUDIENCE' }) as unknown as CheckFailure);
+    // The twin: a real token's texts arrive whole (the first test above reads them unchanged).
+    expect(facts(good).audience).toBe(good.aud);
   });
   it('refuses a token that is not a JWT', () => {
     expect(() => decodeClaims('opaque-token')).toThrow(/not a JWT/);

@@ -2,6 +2,8 @@
  * One interface for every notification channel (webhook, Teams, Slack, e-mail): a channel renders
  * a Notification and sends it once. Timeouts and bounded retries live here, once for all of them.
  */
+import { clipText } from '../../diagnosis/outside-text';
+import { Redactor } from '../../diagnosis/redact';
 import type { Notification } from '../notification';
 
 export interface Channel {
@@ -61,18 +63,40 @@ export async function deliver(channel: Channel, notification: Notification, poli
   return { channel: channel.id, ok: false, attempts, error: `${channel.type} channel ${channel.id}: ${message}`, durationMs: Math.round(performance.now() - started) };
 }
 
-/** POST a JSON body to a webhook URL; 2xx is success. The URL is secret: it never enters a message. */
+/** What is kept of a receiver's answer in a message: a line of context. */
+const ANSWER_CHARS = 200;
+
+/**
+ * POST a JSON body to a webhook URL; 2xx is success. The URL is secret: it never enters a message,
+ * and neither does any part of it a receiver quotes back (Express answers an unknown route with
+ * `Cannot POST /hooks/<the key>`): the receiver's text is scrubbed of the URL's parts, then clipped.
+ * A redirect is not followed (the body and its signature would go to wherever the receiver says).
+ */
 export async function postJson(url: string, body: string, headers: Record<string, string>, signal: AbortSignal): Promise<void> {
+  const host = new URL(url).host;
   let response: Response;
   try {
-    response = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers }, signal, redirect: 'error' });
+    response = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers }, signal, redirect: 'manual' });
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause;
-    throw new ChannelError(signal.aborted ? 'timed out' : `could not reach ${new URL(url).host}: ${cause?.code ?? (error as Error).name}`, true, { cause: error });
+    throw new ChannelError(signal.aborted ? 'timed out' : `could not reach ${host}: ${cause?.code ?? (error as Error).name}`, true, { cause: error });
   }
   // Drain the body so the connection is released; its text may explain a refusal.
-  const text = (await response.text().catch(() => '')).slice(0, 200);
+  const text = await response.text().catch(() => '');
   if (response.ok) return;
+  if (response.status >= 300 && response.status < 400) {
+    throw new ChannelError(`${host} answered ${response.status}, a redirect: notifications are not sent on to another address; store the receiver's final URL in the channel's secret`, false);
+  }
   const retryable = response.status === 429 || response.status >= 500;
-  throw new ChannelError(`${new URL(url).host} answered ${response.status}${text ? `: ${text}` : ''}`, retryable);
+  const said = receiverText(text, url);
+  throw new ChannelError(`${host} answered ${response.status}${said ? `: ${said}` : ''}`, retryable);
+}
+
+/** A receiver's answer as a message may quote it: without the URL's secret parts, at most a line. */
+export function receiverText(text: string, url: string): string {
+  const redactor = new Redactor();
+  redactor.addUrl(url);
+  // Scrubbed before the final cut, on a prefix long enough that no secret starting in the shown
+  // part is cut through (a percent-encoded key would defeat the word-boundary cut alone).
+  return clipText(redactor.scrub(clipText(text, ANSWER_CHARS * 10)), ANSWER_CHARS);
 }

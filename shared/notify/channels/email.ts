@@ -5,13 +5,14 @@
  */
 import type { GraphClient } from '../../entra/graph-client';
 import { graphErrorOf } from '../../entra/graph-client';
+import { inertLine } from '../../diagnosis/outside-text';
 import { plainText, type Notification } from '../notification';
 import { ChannelError, type Channel } from './channel';
 
 export function sendMailBody(n: Notification, to: string[]): Record<string, unknown> {
   return {
     message: {
-      subject: `[mailbox-health] ${n.title}`,
+      subject: `[mailbox-health] ${inertLine(n.title)}`,
       body: { contentType: 'Text', content: plainText(n) },
       toRecipients: to.map((address) => ({ emailAddress: { address } })),
     },
