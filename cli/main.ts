@@ -11,7 +11,8 @@ import type { demoCommand as DemoCommand } from './demo-command';
 import { setupCommand } from './setup-command';
 import type { expiryCommand as ExpiryCommand } from './expiry-command';
 import { findConfig, noConfigError, reportConfigError } from './load-config';
-import { guardOutput, writeJsonBody, writeText } from './output';
+import { writeJsonBody } from './output';
+import { exitCodeAfterOutput, guardOutput, writeText } from './output-stream';
 import { validateCommand } from './validate-command';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -154,8 +155,9 @@ export async function main(argv: string[]): Promise<void> {
   } catch (error) {
     code = await reportError(error, json);
   }
-  // exitCode, not exit(): stdout may still be draining into a pipe.
-  process.exitCode = code;
+  // exitCode, not exit(): stdout may still be draining into a pipe. An output that could not be
+  // written (a full disk) makes the outcome unknown, whatever the command found (#16.6).
+  process.exitCode = exitCodeAfterOutput(code);
   // Everything the command had to say is written. SDK leftovers (@azure/identity's retries and
   // fallbacks after a failed managed-identity sign-in, a socket to an ingestion endpoint that never
   // answers) must not hold the process for half a minute: it ends once only such leftovers are

@@ -5,11 +5,11 @@
  */
 import { ConfigError } from '../shared/config/config-error';
 import { appSchema, mailboxSchema } from '../shared/config/schema';
-import { writeComplete } from '../shared/report/json';
 import type { Shell } from '../shared/setup/shell-command';
 import { setupGuide } from '../shared/setup/setup-guide';
 import { renderSetupJson, renderSetupText } from '../shared/setup/render-setup';
 import { loadConfig, reportConfigError } from './load-config';
+import { writeText } from './output-stream';
 
 export interface SetupCommandOptions {
   config: string;
@@ -39,7 +39,7 @@ function optionProblems(options: SetupCommandOptions): string[] {
 export async function setupCommand(options: SetupCommandOptions): Promise<number> {
   const problems = optionProblems(options);
   if (problems.length > 0) {
-    await writeComplete(process.stderr, problems.map((p) => `error: ${p}\n`).join(''));
+    await writeText(process.stderr, problems.map((p) => `error: ${p}\n`).join(''));
     return 3;
   }
   let config;
@@ -62,6 +62,6 @@ export async function setupCommand(options: SetupCommandOptions): Promise<number
     `Setup for ${options.config}: ${config.apps.length} app(s), ${config.mailboxes.length} mailbox(es), cloud ${guide.cloud}. ` +
     `az commands are for ${shell === 'posix' ? 'bash/zsh (--shell powershell for PowerShell)' : 'PowerShell (--shell posix for bash/zsh)'}; Exchange Online commands are PowerShell.` +
     (guide.steps.some((s) => s.id === 'monitor.mail-send') ? '' : ' No e-mail channel in the config and no --mail-sender: no Mail.Send grant.');
-  await writeComplete(process.stdout, options.json ? renderSetupJson(guide) : renderSetupText(guide, shell, header));
+  await writeText(process.stdout, options.json ? renderSetupJson(guide) : renderSetupText(guide, shell, header));
   return 0;
 }
