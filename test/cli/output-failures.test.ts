@@ -55,4 +55,10 @@ describe('#16.6 closed pipes and full disks', () => {
       expect([args, shell(args, '>/dev/full')]).toEqual([args, { code: 3, stderr: 'mailbox-health: the output could not be written to stdout (ENOSPC: no space left on device, write); the outcome is unknown\n' }]);
     }
   });
+
+  it('#16.6 a stdout open only for reading (EBADF) is the same one line and exit 3', () => {
+    for (const args of [`validate --config ${config}`, 'schema']) {
+      expect([args, shell(args, '1</dev/null')]).toEqual([args, { code: 3, stderr: 'mailbox-health: the output could not be written to stdout (EBADF: bad file descriptor, write); the outcome is unknown\n' }]);
+    }
+  });
 });
