@@ -56,6 +56,10 @@ describe('#16.6 closed pipes and full disks', () => {
     }
   });
 
+  it('#16.6 the demo (which runs the check in a process of its own) too: a full disk is one line and exit 3', () => {
+    expect(shell('demo', '>/dev/full')).toEqual({ code: 3, stderr: 'mailbox-health: the output could not be written to stdout (ENOSPC: no space left on device, write); the outcome is unknown\n' });
+  });
+
   it('#16.6 a stdout open only for reading (EBADF) is the same one line and exit 3', () => {
     for (const args of [`validate --config ${config}`, 'schema']) {
       expect([args, shell(args, '1</dev/null')]).toEqual([args, { code: 3, stderr: 'mailbox-health: the output could not be written to stdout (EBADF: bad file descriptor, write); the outcome is unknown\n' }]);
