@@ -3,10 +3,10 @@
  * Entra dates, no mailbox logged into. Exit codes as for `check`: 0 all far from expiry, 1 some
  * expiring or inconsistent, 2 some unreadable, 3 bad config or a monitor bug.
  */
-import { writeComplete } from '../shared/report/json';
 import { renderExpiryTable } from '../shared/report/expiry-table';
 import { sweepExitCode, sweepExpiry } from '../shared/run/expiry-sweep';
 import { planRun } from '../shared/run/plan';
+import { writeText } from './output-stream';
 import { cliSinks, loadConfigOrReport, reportSweep } from './report-to-sinks';
 
 export async function expiryCommand(options: { config?: string; json?: boolean }): Promise<number> {
@@ -16,7 +16,7 @@ export async function expiryCommand(options: { config?: string; json?: boolean }
   const plan = planRun(config);
   const delivery = cliSinks(plan);
   const report = await sweepExpiry(plan);
-  await writeComplete(process.stdout, options.json ? JSON.stringify(report, null, 2) + '\n' : renderExpiryTable(report));
+  await writeText(process.stdout, options.json ? JSON.stringify(report, null, 2) + '\n' : renderExpiryTable(report));
   await reportSweep(delivery, report, plan);
   return sweepExitCode(report);
 }

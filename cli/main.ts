@@ -5,17 +5,31 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
+import { excerpt } from '../shared/config/fields';
 import { configJsonSchema } from '../shared/config/json-schema';
 import type { checkCommand as CheckCommand } from './check-command';
 import type { demoCommand as DemoCommand } from './demo-command';
 import { setupCommand } from './setup-command';
 import type { expiryCommand as ExpiryCommand } from './expiry-command';
 import { findConfig, noConfigError, reportConfigError } from './load-config';
-import { guardOutput, writeJsonBody, writeText } from './output';
+import { writeJsonBody } from './output';
+import { exitCodeAfterOutput, guardOutput, writeText } from './output-stream';
 import { validateCommand } from './validate-command';
 import { inert } from '../shared/diagnosis/outside-text';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/**
+ * A single-value option's parser that refuses a second value (#16.7): commander keeps the last,
+ * so `--config A --config B` checked B and said nothing of A. Thrown as a UsageError (exit 3,
+ * JSON body with --json); each value is quoted by its start only.
+ */
+function once(flag: string) {
+  return (value: string, previous: string | undefined): string => {
+    if (previous !== undefined) throw new UsageError(`${flag} is given twice ("${excerpt(previous)}", then "${excerpt(value)}"): give it once`);
+    return value;
+  };
+}
 // The SDKs behind a check, and the simulated tenant behind the demo, load only when they run:
 // validate, schema and a config error stay quick.
 const checkCommand: typeof CheckCommand = (options) => (require('./check-command') as { checkCommand: typeof CheckCommand }).checkCommand(options);
@@ -51,7 +65,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .allowExcessArguments(true)
     .exitOverride();
   const configHelp = `configuration JSON file (default: the MAILBOX_HEALTH_CONFIG environment variable, then ./mailboxes.json)`;
-  const configOption = () => new Option('-c, --config <file>', configHelp);
+  const configOption = () => new Option('-c, --config <file>', configHelp).argParser(once('--config'));
 
   // Without a command: check the configured tenant; with none configured, show a person the demo.
   program
@@ -118,14 +132,14 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('setup')
     .description("print the portal steps and exact commands (Entra, Key Vault, Exchange Online) for this config's apps and mailboxes")
-    .requiredOption('-c, --config <file>', 'configuration JSON')
+    .addOption(new Option('-c, --config <file>', 'configuration JSON').makeOptionMandatory().argParser(once('--config')))
     .option('--json', 'print the steps as JSON, for scripts')
-    .option('--shell <shell>', 'quote the az commands for posix (bash/zsh) or powershell')
-    .option('--secret-days <days>', 'lifetime of the new client secrets (default 180)')
-    .option('--mail-sender <address>', 'a mailbox e-mail notifications are sent from, besides the config\'s e-mail channels (a scoped Mail.Send grant)')
-    .option('--identity-client-id <guid>', "the monitor identity's client id (default: read from the azd environment)")
-    .option('--identity-principal-id <guid>', "the monitor identity's object id (default: read from the azd environment)")
-    .option('--exchange-environment <name>', 'cloud usgov: O365USGovGCCHigh (default) or O365USGovDoD, for Connect-ExchangeOnline')
+    .option('--shell <shell>', 'quote the az commands for posix (bash/zsh) or powershell', once('--shell'))
+    .option('--secret-days <days>', 'lifetime of the new client secrets (default 180)', once('--secret-days'))
+    .option('--mail-sender <address>', 'a mailbox e-mail notifications are sent from, besides the config\'s e-mail channels (a scoped Mail.Send grant)', once('--mail-sender'))
+    .option('--identity-client-id <guid>', "the monitor identity's client id (default: read from the azd environment)", once('--identity-client-id'))
+    .option('--identity-principal-id <guid>', "the monitor identity's object id (default: read from the azd environment)", once('--identity-principal-id'))
+    .option('--exchange-environment <name>', 'cloud usgov: O365USGovGCCHigh (default) or O365USGovDoD, for Connect-ExchangeOnline', once('--exchange-environment'))
     .action(async (options, command: Command) => {
       noPositionals(command);
       setExit(await setupCommand(options));
@@ -156,8 +170,9 @@ export async function main(argv: string[]): Promise<void> {
   } catch (error) {
     code = await reportError(error, json);
   }
-  // exitCode, not exit(): stdout may still be draining into a pipe.
-  process.exitCode = code;
+  // exitCode, not exit(): stdout may still be draining into a pipe. An output that could not be
+  // written (a full disk) makes the outcome unknown, whatever the command found (#16.6).
+  process.exitCode = exitCodeAfterOutput(code);
   // Everything the command had to say is written. SDK leftovers (@azure/identity's retries and
   // fallbacks after a failed managed-identity sign-in, a socket to an ingestion endpoint that never
   // answers) must not hold the process for half a minute: it ends once only such leftovers are

@@ -5,12 +5,12 @@
  */
 import { ConfigError } from '../shared/config/config-error';
 import { appSchema, mailboxSchema } from '../shared/config/schema';
-import { writeComplete } from '../shared/report/json';
 import { USGOV_EXCHANGE_ENVIRONMENTS, type UsGovExchangeEnvironment } from '../shared/setup/azure-ids';
 import type { Shell } from '../shared/setup/shell-command';
 import { setupGuide } from '../shared/setup/setup-guide';
 import { renderSetupJson, renderSetupText } from '../shared/setup/render-setup';
 import { loadConfig, reportConfigError } from './load-config';
+import { writeText } from './output-stream';
 
 export interface SetupCommandOptions {
   config: string;
@@ -44,7 +44,7 @@ function optionProblems(options: SetupCommandOptions): string[] {
 export async function setupCommand(options: SetupCommandOptions): Promise<number> {
   const problems = optionProblems(options);
   if (problems.length > 0) {
-    await writeComplete(process.stderr, problems.map((p) => `error: ${p}\n`).join(''));
+    await writeText(process.stderr, problems.map((p) => `error: ${p}\n`).join(''));
     return 3;
   }
   let config;
@@ -55,7 +55,7 @@ export async function setupCommand(options: SetupCommandOptions): Promise<number
     throw error;
   }
   if (options.exchangeEnvironment !== undefined && config.cloud !== 'usgov') {
-    await writeComplete(process.stderr, 'error: --exchange-environment is for "cloud": "usgov" (GCC High or DoD); this config\'s cloud is not usgov\n');
+    await writeText(process.stderr, 'error: --exchange-environment is for "cloud": "usgov" (GCC High or DoD); this config\'s cloud is not usgov\n');
     return 3;
   }
   const shell: Shell = (options.shell as Shell | undefined) ?? (process.platform === 'win32' ? 'powershell' : 'posix');
@@ -72,6 +72,6 @@ export async function setupCommand(options: SetupCommandOptions): Promise<number
     `Setup for ${options.config}: ${config.apps.length} app(s), ${config.mailboxes.length} mailbox(es), cloud ${guide.cloud}. ` +
     `az commands are for ${shell === 'posix' ? 'bash/zsh (--shell powershell for PowerShell)' : 'PowerShell (--shell posix for bash/zsh)'}; Exchange Online commands are PowerShell.` +
     (guide.steps.some((s) => s.id === 'monitor.mail-send') ? '' : ' No e-mail channel in the config and no --mail-sender: no Mail.Send grant.');
-  await writeComplete(process.stdout, options.json ? renderSetupJson(guide) : renderSetupText(guide, shell, header));
+  await writeText(process.stdout, options.json ? renderSetupJson(guide) : renderSetupText(guide, shell, header));
   return 0;
 }

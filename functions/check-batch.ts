@@ -6,6 +6,7 @@
  * where check-batch-poison reports it. A mailbox's failure is a result, never a throw.
  */
 import { app, type InvocationContext } from '@azure/functions';
+import { someOf } from '../shared/config/cross-checks';
 import { parseBatch } from '../shared/fanout/batch-message';
 import { batchPlan } from '../shared/fanout/batch-plan';
 import { CHECK_QUEUE } from '../shared/fanout/fanout-settings';
@@ -22,7 +23,8 @@ export async function checkBatch(queueItem: unknown, context: InvocationContext,
   const { plan, missing, configChanged } = batchPlan(message, config, text);
   const where = `run ${message.runId} batch ${message.batch}/${message.batches} (app ${message.app}, attempt ${context.triggerMetadata?.dequeueCount ?? 1})`;
   if (missing.length > 0) {
-    context.warn(`${where}: the config changed since it was enqueued; not checking ${missing.length} mailbox(es) it no longer has: ${missing.join(', ')}`);
+    // Named by their first few only: a message can hold a thousand (#16.11: a bounded log line).
+    context.warn(`${where}: the config changed since it was enqueued; not checking ${missing.length} mailbox(es) it no longer has: ${someOf(missing, 10)}`);
   } else if (configChanged) {
     context.log(`${where}: the config changed since it was enqueued; all its mailboxes still exist and are checked with the current config`);
   }

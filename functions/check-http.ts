@@ -15,10 +15,11 @@
  */
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { ConfigError, configFailure } from '../shared/config/config-error';
+import { excerpt } from '../shared/config/fields';
 import type { RunReport } from '../shared/contract/result';
 import { RecentRun } from '../shared/run/recent-run';
 import { UnknownMailboxError } from '../shared/run/plan';
-import { buildReport } from '../shared/run/report';
+import { narrowReport } from '../shared/run/narrow-report';
 import { checkAndDeliver, planFromSettings } from './run-from-settings';
 import { storedCheck } from './stored-check';
 
@@ -36,9 +37,10 @@ export function minIntervalMs(env: NodeJS.ProcessEnv, warn: (message: string) =>
   return DEFAULT_MIN_INTERVAL_S * 1000;
 }
 
-function narrowed(report: RunReport, only: string[]): RunReport {
-  if (only.length === 0) return report;
-  return buildReport(new Date(report.startedAt), report.durationMs, report.results.filter((r) => only.includes(r.mailbox)), report.warnings);
+/** A bad `?source=`: the request configures the answer, so CONFIG_INVALID, as for `?mailbox=`. */
+function sourceFailure(problem: string) {
+  const message = `source: ${problem}`;
+  return { code: 'CONFIG_INVALID', phase: 'config', kind: 'config', message, remedy: 'Leave ?source= out (or ?source=live) for a live check, or ask ?source=stored for the stored results.', problems: [{ path: 'source', message: problem }] };
 }
 
 function failureResponse(status: number, failure: object): HttpResponseInit {
@@ -47,9 +49,12 @@ function failureResponse(status: number, failure: object): HttpResponseInit {
 
 export async function checkHttp(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const only = [...new Set(request.query.getAll('mailbox'))];
-  const source = request.query.get('source') ?? 'live';
+  const sources = request.query.getAll('source');
+  const source = sources[0] ?? 'live';
+  // Refused in the documented failure shape, the value quoted by its start only (#16.9).
+  if (sources.length > 1) return failureResponse(400, sourceFailure(`is given ${sources.length} times: give it once`));
   if (source === 'stored') return storedCheck(only, context);
-  if (source !== 'live') return { status: 400, headers: NO_STORE, jsonBody: { status: 'unknown', error: `source: "${source}" is neither "live" nor "stored"` } };
+  if (source !== 'live') return failureResponse(400, sourceFailure(`"${excerpt(source)}" is neither "live" nor "stored"`));
   try {
     // Unknown ids are refused before any run; a bad config is left to the run, which reports it.
     planFromSettings(only);
@@ -63,7 +68,7 @@ export async function checkHttp(request: HttpRequest, context: InvocationContext
   try {
     const interval = minIntervalMs(process.env, (m) => context.warn(m));
     const shared = await recent.get(process.env.MAILBOX_HEALTH_CONFIG ?? '', interval, async () => (await checkAndDeliver('http', context)).report);
-    const report = narrowed(shared.value, only);
+    const report = narrowReport(shared.value, only);
     return {
       status: report.status === 'failed' ? 503 : 200,
       headers: { ...NO_STORE, ...(shared.reused ? { age: String(Math.floor(shared.ageMs / 1000)) } : {}) },

@@ -28,7 +28,10 @@ export async function storedCheck(only: string[], context: InvocationContext, en
     throw error;
   }
   try {
-    const report = storedReport(mailboxes, await stateStoreFromSettings(env).list());
+    const rows = await stateStoreFromSettings(env).list();
+    // Not inside a Storage error's message: one row that cannot be read is that mailbox's
+    // `notChecked` reason (toLatestRow), never a 500 for every mailbox (#16.12).
+    const report = storedReport(mailboxes, rows);
     return { status: report.status === 'failed' ? 503 : 200, headers: NO_STORE, jsonBody: report };
   } catch (error) {
     const message = error instanceof StorageSettingsError ? error.message : `the stored state could not be read from Table Storage: ${(error as Error).message}`;

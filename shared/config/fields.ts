@@ -10,12 +10,41 @@ const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 // Deliberately simple: a local part, an @ and a dotted domain. Exchange decides the rest.
 const EMAIL = /^[^\s@"()<>,;:\\[\]]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
 const HOSTNAME = /^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
-// C0 controls and DEL: a line break in a folder name would end the IMAP command early.
-const CONTROL = /[\u0000-\u001f\u007f]/;
+/**
+ * Characters no config text may hold (#16.8): C0 controls and DEL (a line break in a folder name
+ * ends the IMAP command early, U+0001 is XOAUTH2's field separator, ESC drives a terminal), C1
+ * controls (U+009B is a one-byte ESC [), and the invisible direction marks and overrides
+ * (U+061C, U+200E/F, U+202A–E, U+2066–9) that make a table or a remedy read other than it is,
+ * plus the line and paragraph separators U+2028/9. One class, used by every text field.
+ */
+const UNSAFE_CLASS = '\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028-\\u202e\\u2066-\\u2069';
+export const UNSAFE = new RegExp(`[${UNSAFE_CLASS}]`);
+const UNSAFE_G = new RegExp(`[${UNSAFE_CLASS}]`, 'g');
+/** No unsafe character: a pattern, so the published JSON Schema checks it in editors too. */
+const SAFE = new RegExp(`^[^${UNSAFE_CLASS}]*$`);
 
-/** A short, safe rendering of a value for a message: the start of it, never all of a long one. */
+/** "U+202E at character 7": which invisible character, and where. */
+export function unsafeAt(value: string): string {
+  const at = value.search(UNSAFE);
+  return at < 0 ? '' : `U+${value.charCodeAt(at).toString(16).toUpperCase().padStart(4, '0')} at character ${at + 1}`;
+}
+
+/** The field's refusal of an unsafe character, saying which and where. */
+export const noUnsafe = (what: string) => ({
+  abort: true,
+  error: (issue: { input?: unknown }) =>
+    `must not contain control or direction-changing characters (line breaks, tabs, escape codes, bidi overrides and other invisible characters) in ${what}${typeof issue.input === 'string' && unsafeAt(issue.input) ? `: found ${unsafeAt(issue.input)}` : ''}`,
+});
+
+/**
+ * A short, inert rendering of a value for a message: the start of it, never all of a long one,
+ * with every unsafe character escaped (JSON.stringify escapes C0 and lone surrogates, but leaves
+ * C1 and bidi controls as they are).
+ */
 export function excerpt(value: string, max = 60): string {
-  const shown = JSON.stringify(value.length > max ? value.slice(0, max) : value).slice(1, -1);
+  const shown = JSON.stringify(value.length > max ? value.slice(0, max) : value)
+    .slice(1, -1)
+    .replace(UNSAFE_G, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return value.length > max ? `${shown}… (${value.length.toLocaleString('en-US')} characters)` : shown;
 }
 
@@ -46,13 +75,15 @@ const text = (max: number, what: string) =>
   z
     .string()
     .max(max, { error: `must be at most ${fmt(max)} characters long`, abort: true })
-    .refine((value) => !CONTROL.test(value), `must not contain control characters (line breaks, tabs and other invisible characters) in ${what}`);
+    .regex(SAFE, noUnsafe(what));
 
 export const guid = (what: string) => z.string().regex(GUID, `must be the ${what}, a GUID like 00000000-0000-0000-0000-000000000000`);
 export const id = z.string().regex(ID, 'must be 1-64 letters, digits, dots, dashes or underscores, starting with a letter or digit');
 export const address = z
   .string()
   .max(254, { error: 'must be an e-mail address of at most 254 characters', abort: true })
+  // Before the shape: U+0001 in an address went into the XOAUTH2 string as a field separator.
+  .regex(SAFE, noUnsafe('an e-mail address'))
   .regex(EMAIL, 'must be an e-mail address like invoices@contoso.com')
   .refine((value) => value.indexOf('@') <= 64, 'must have at most 64 characters before the @');
 export const host = z
@@ -71,6 +102,7 @@ export function baseUrl(example: string, pathHint: string) {
   return z
     .string()
     .max(2048, { error: 'must be a URL of at most 2,048 characters', abort: true })
+    .regex(SAFE, noUnsafe('a URL'))
     .superRefine((value, ctx) => {
       const problem = baseUrlProblem(value, example, pathHint);
       if (problem) ctx.addIssue({ code: 'custom', message: problem });

@@ -2,16 +2,52 @@
  * JSON.parse with an error a person can act on: line and column, and the usual reasons a hand
  * edited file is not JSON (comments, trailing commas, single quotes) named as such.
  */
-import { parse, ParseErrorCode, printParseErrorCode, type ParseError } from 'jsonc-parser';
-import { ConfigError } from './config-error';
+import { parse, ParseErrorCode, printParseErrorCode, visit, type ParseError } from 'jsonc-parser';
+import { ConfigError, type ConfigProblem } from './config-error';
+import { jsonPath } from './json-path';
 
 export function parseJsonText(text: string, source: string): unknown {
   if (text.trim() === '') throw new ConfigError(source, [{ path: '$', message: 'is empty: expected the configuration JSON, an object {…}' }]);
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (error) {
     throw new ConfigError(source, [{ path: '$', message: describeSyntaxError(text, (error as Error).message) }]);
   }
+  const duplicates = duplicateKeys(text);
+  if (duplicates.length > 0) throw new ConfigError(source, duplicates);
+  return value;
+}
+
+/**
+ * JSON.parse keeps the last of two equal keys and drops the first without a word (#16.7): a
+ * second "mailboxes" list left ten mailboxes silently unmonitored, a second "address" checked
+ * another mailbox. Every repeated key is a problem at its own path, with the line of the repeat.
+ */
+export function duplicateKeys(text: string): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  // One set of keys per open object; jsonc-parser reports a property with its object's path.
+  const open: Map<string, number>[] = [];
+  try {
+    visit(text, {
+      onObjectBegin: () => {
+        open.push(new Map());
+      },
+      onObjectEnd: () => {
+        open.pop();
+      },
+      onObjectProperty: (key, _offset, _length, line, _column, path) => {
+        const seen = open.at(-1);
+        if (!seen) return;
+        const first = seen.get(key);
+        if (first === undefined) seen.set(key, line + 1);
+        else problems.push({ path: jsonPath([...path(), key]), message: `is given twice in the same object (${first === line + 1 ? `both on line ${first}` : `lines ${first} and ${line + 1}`}): JSON would silently keep only the last; remove one` });
+      },
+    });
+  } catch {
+    // Too deep for the recursive visitor: such a file fails the schema, which says so.
+  }
+  return problems;
 }
 
 export function describeSyntaxError(text: string, v8Message: string): string {

@@ -6,8 +6,11 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { z } from 'zod';
 import { ConfigError, type ConfigProblem } from './config-error';
 import { crossCheck } from './cross-checks';
-import { excerpt, fmt, kindOf } from './fields';
+import { fmt, kindOf } from './fields';
+import { jsonPath } from './json-path';
 import { parseJsonText } from './json-text';
+
+export { jsonPath };
 import { configSchema, type Config } from './schema';
 
 /** The app setting the Functions read their configuration from. */
@@ -18,12 +21,6 @@ export const CONFIG_SETTING = 'MAILBOX_HEALTH_CONFIG';
  * hurt: /dev/zero or a mistaken log file must not be read until memory runs out.
  */
 export const MAX_CONFIG_BYTES = 10 * 1024 * 1024;
-
-export function jsonPath(path: PropertyKey[]): string {
-  let out = '$';
-  for (const key of path) out += typeof key === 'number' ? `[${key}]` : /^[A-Za-z_$][\w$]*$/.test(String(key)) ? `.${String(key)}` : `["${excerpt(String(key), 40)}"]`;
-  return out;
-}
 
 function problemsOf(issues: z.core.$ZodIssue[], prefix: PropertyKey[] = []): ConfigProblem[] {
   const problems: ConfigProblem[] = [];

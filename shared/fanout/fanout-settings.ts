@@ -30,7 +30,8 @@ function whole(env: NodeJS.ProcessEnv, name: string, fallback: number, min: numb
 export function fanoutSettings(env: NodeJS.ProcessEnv = process.env): FanoutSettings {
   return {
     threshold: whole(env, 'FANOUT_THRESHOLD', DEFAULTS.threshold, 0, 1_000_000),
-    // A queue message holds at most 64 KB: 1,000 ids of 64 characters fit.
+    // A queue message holds at most 64 KiB of base64: planBatches also splits by bytes, so 1,000
+    // ids of 64 characters (~89 KB encoded) become two messages rather than one the queue refuses.
     batchSize: whole(env, 'FANOUT_BATCH_SIZE', DEFAULTS.batchSize, 1, 1000),
     historyDays: whole(env, 'HISTORY_DAYS', DEFAULTS.historyDays, 1, 366),
   };

@@ -13,6 +13,7 @@
  */
 import type { CheckResult, Status, Warning } from '../contract/result';
 import type { RunContext } from '../report/sink';
+import { excerpt } from '../config/fields';
 
 export const LATEST_TABLE = 'mailboxstate';
 export const HISTORY_TABLE = 'mailboxhistory';
@@ -54,6 +55,11 @@ export interface LatestRow {
   notCheckedAt: string;
   /** The latest CheckResult as JSON (empty if never checked). */
   result: string;
+  /**
+   * Set only when a row read back cannot be trusted (toLatestRow): why, in a few words. Such a
+   * row is one mailbox shown as unreadable, never the whole page (#16.12); it is never written.
+   */
+  unreadable?: string;
 }
 
 /** One check in a mailbox's history: the latest row's headline fields, keyed by mailbox and time. */
@@ -162,7 +168,8 @@ export function latestRow(result: CheckResult, run: RunContext, previous?: Lates
  * kept, so the page shows both "not checked since …" and what the last check said.
  */
 export function notCheckedRow(mailbox: { id: string; address: string; app: string }, reason: string, at: string, run: RunContext, previous?: LatestRow): LatestRow {
-  const base: LatestRow = previous ?? {
+  const { unreadable: _unreadable, ...kept } = previous ?? ({} as Partial<LatestRow>);
+  const base: LatestRow = previous ? (kept as LatestRow) : {
     partitionKey: LATEST_PARTITION,
     rowKey: encodeKey(mailbox.id),
     mailbox: mailbox.id,
@@ -218,9 +225,47 @@ export function historyRow(result: CheckResult, run: RunContext): HistoryRow {
   };
 }
 
-/** The stored result, for a report served from state; undefined when never checked. */
+/** The stored result, for a report served from state; undefined when never checked or unreadable. */
 export function storedResult(row: LatestRow): CheckResult | undefined {
-  return row.result ? (JSON.parse(row.result) as CheckResult) : undefined;
+  if (!row.result || row.unreadable) return undefined;
+  return readResult(row.result).result;
+}
+
+const STORED_STATUSES: readonly string[] = ['ok', 'degraded', 'failed', 'not-checked'];
+const RESULT_STATUSES: readonly string[] = ['ok', 'degraded', 'failed'];
+
+/** A stored result's JSON read back: the result, or what is wrong with it. */
+function readResult(text: string): { result?: CheckResult; problem?: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { problem: 'its result is not valid JSON' };
+  }
+  const r = value as Partial<CheckResult> | null;
+  if (typeof r !== 'object' || r === null || Array.isArray(r)) return { problem: 'its result is not a JSON object' };
+  if (typeof r.mailbox !== 'string' || typeof r.checkedAt !== 'string' || !RESULT_STATUSES.includes(r.status as string) || !Array.isArray(r.warnings)) {
+    return { problem: 'its result lacks the mailbox, status, checkedAt or warnings of a check result' };
+  }
+  return { result: r as CheckResult };
+}
+
+/**
+ * What makes a row read back unusable, or undefined: an unknown status (a page grouped by status
+ * has no place for it), a result that is not a check result, a date that is not one. Stored rows
+ * are text from outside the process: a hand edit, an older or newer writer, a corrupted write.
+ */
+function rowProblem(row: LatestRow, status: string): string | undefined {
+  if (!STORED_STATUSES.includes(status)) return `its status "${excerpt(status, 40)}" is none of ${STORED_STATUSES.join(', ')}`;
+  if (row.result) {
+    const { result, problem } = readResult(row.result);
+    if (problem) return problem;
+    if (result!.mailbox !== row.mailbox) return `its result is of another mailbox ("${excerpt(result!.mailbox, 40)}")`;
+  }
+  for (const key of ['checkedAt', 'since', 'notCheckedAt', 'secretExpiresOn'] as const) {
+    if (row[key] && Number.isNaN(Date.parse(row[key]))) return `its ${key} "${excerpt(row[key], 40)}" is not a date`;
+  }
+  return undefined;
 }
 
 /** Whole days until the secret expires (negative once expired); undefined when not known. */
@@ -229,14 +274,35 @@ export function secretDaysLeft(row: Pick<LatestRow, 'secretExpiresOn'>, now = Da
   return Math.floor((Date.parse(row.secretExpiresOn) - now) / DAY_MS);
 }
 
-/** Reads an entity back as a row: missing properties (older rows) get their empty defaults. */
+/** A row key decoded, or as it is when it is not one this code wrote (a lone % would throw). */
+function keyText(key: string): string {
+  try {
+    return decodeKey(key);
+  } catch {
+    return key;
+  }
+}
+
+/**
+ * Reads an entity back as a row: missing properties (older rows) get their empty defaults, a
+ * strip that is not one is no data, and a row that cannot be trusted is marked `unreadable`
+ * (status not-checked, for code that groups by status) rather than thrown: one bad row must not
+ * take down the status page or `?source=stored` for every mailbox (#16.12).
+ */
 export function toLatestRow(entity: Record<string, unknown>): LatestRow {
+  const row = readRow(entity);
+  const problem = rowProblem(row, row.status);
+  return problem ? { ...row, status: 'not-checked', unreadable: `stored state unreadable: ${problem}` } : row;
+}
+
+function readRow(entity: Record<string, unknown>): LatestRow {
   const text = (key: string) => (typeof entity[key] === 'string' ? (entity[key] as string) : '');
-  const number = (key: string) => (typeof entity[key] === 'number' ? (entity[key] as number) : 0);
+  const number = (key: string) => (typeof entity[key] === 'number' && Number.isFinite(entity[key]) ? (entity[key] as number) : 0);
+  const strip = text('strip');
   return {
     partitionKey: text('partitionKey'),
     rowKey: text('rowKey'),
-    mailbox: text('mailbox') || decodeKey(text('rowKey')),
+    mailbox: text('mailbox') || keyText(text('rowKey')),
     address: text('address'),
     app: text('app'),
     status: (text('status') || 'not-checked') as StoredStatus,
@@ -254,7 +320,8 @@ export function toLatestRow(entity: Record<string, unknown>): LatestRow {
     since: text('since'),
     previousStatus: text('previousStatus'),
     previousCode: text('previousCode'),
-    strip: text('strip'),
+    // The strip's cells become class names on the page: only the cells this code writes.
+    strip: /^[.nodf]{0,24}$/.test(strip) ? strip : '',
     stripHour: number('stripHour'),
     notCheckedReason: text('notCheckedReason'),
     notCheckedAt: text('notCheckedAt'),

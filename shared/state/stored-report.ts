@@ -31,11 +31,18 @@ export function storedReport(mailboxes: { id: string; address: string; app: stri
     const row = byId.get(mailbox.id);
     const result = row ? storedResult(row) : undefined;
     if (row && result && row.status !== 'not-checked') results.push(result);
-    else notChecked.push({ mailbox: mailbox.id, address: mailbox.address, app: mailbox.app, reason: row?.notCheckedReason || 'never checked', lastCheckedAt: row?.checkedAt || null });
+    // An unreadable row is this mailbox's problem only, said as its reason (#16.12).
+    else notChecked.push({ mailbox: mailbox.id, address: mailbox.address, app: mailbox.app, reason: row?.unreadable || row?.notCheckedReason || 'never checked', lastCheckedAt: row?.checkedAt || null });
   }
-  const starts = results.map((r) => Date.parse(r.checkedAt));
-  const ends = results.map((r) => Date.parse(r.checkedAt) + r.durationMs);
-  const startedAt = starts.length > 0 ? new Date(Math.min(...starts)) : now;
-  const durationMs = ends.length > 0 ? Math.max(...ends) - startedAt.getTime() : 0;
+  // A loop, not Math.min(...starts): spreading ~150,000 arguments overflows the stack (#16.12).
+  let first = Infinity;
+  let last = -Infinity;
+  for (const r of results) {
+    const at = Date.parse(r.checkedAt);
+    if (at < first) first = at;
+    if (at + (Number.isFinite(r.durationMs) ? r.durationMs : 0) > last) last = at + (Number.isFinite(r.durationMs) ? r.durationMs : 0);
+  }
+  const startedAt = Number.isFinite(first) ? new Date(first) : now;
+  const durationMs = Number.isFinite(last) ? last - startedAt.getTime() : 0;
   return { ...buildReport(startedAt, durationMs, results), source: 'stored', notChecked };
 }

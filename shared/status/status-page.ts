@@ -28,10 +28,13 @@ export interface PageOptions {
   title?: string;
 }
 
-type Shown = StoredStatus | 'never';
+type Shown = StoredStatus | 'never' | 'unreadable';
 
-const ORDER: Shown[] = ['failed', 'not-checked', 'never', 'degraded', 'ok'];
-const LABEL: Record<Shown, string> = { failed: 'Failed', 'not-checked': 'Not checked', never: 'Never checked', degraded: 'Degraded', ok: 'OK' };
+const ORDER: Shown[] = ['failed', 'unreadable', 'not-checked', 'never', 'degraded', 'ok'];
+const LABEL: Record<Shown, string> = { failed: 'Failed', unreadable: 'Unreadable state', 'not-checked': 'Not checked', never: 'Never checked', degraded: 'Degraded', ok: 'OK' };
+
+/** A row that cannot be trusted is shown as that, one mailbox, never a broken page (#16.12). */
+const shownOf = (row: LatestRow | undefined): Shown => (!row ? 'never' : row.unreadable ? 'unreadable' : row.status);
 const CELL_TEXT: Record<string, string> = { '.': 'no data', n: 'not checked', o: 'ok', d: 'degraded', f: 'failed' };
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -48,11 +51,11 @@ body{margin:0 auto;max-width:1100px;padding:12px}
 h1{font-size:1.4em;margin:.2em 0}h2{font-size:1.1em;margin:1.2em 0 .4em}
 .sum{display:flex;flex-wrap:wrap;gap:8px;margin:8px 0}.sum b{display:block;font-size:1.6em}
 .sum div{background:#fff;border:1px solid var(--b);border-radius:6px;padding:6px 12px;min-width:90px}
-.sum .failed b,.failed .st{color:var(--f)}.sum .degraded b,.degraded .st{color:var(--d)}.sum .ok b,.ok .st{color:var(--o)}
+.sum .failed b,.failed .st,.sum .unreadable b,.unreadable .st{color:var(--f)}.sum .degraded b,.degraded .st{color:var(--d)}.sum .ok b,.ok .st{color:var(--o)}
 .sum .not-checked b,.sum .never b,.not-checked .st,.never .st{color:var(--n)}.st code,.st .t{color:#1c1c21}
 ul{list-style:none;padding:0;margin:0}
 li{background:#fff;border:1px solid var(--b);border-left:5px solid var(--o);border-radius:4px;margin:4px 0;padding:6px 10px;display:grid;grid-template-columns:minmax(0,2.4fr) minmax(0,1.5fr) 110px 170px 90px;gap:4px 12px;align-items:center}
-li[hidden]{display:none}li.failed{border-left-color:var(--f)}li.degraded{border-left-color:var(--d)}li.not-checked,li.never{border-left-color:var(--n)}
+li[hidden]{display:none}li.failed,li.unreadable{border-left-color:var(--f)}li.degraded{border-left-color:var(--d)}li.not-checked,li.never{border-left-color:var(--n)}
 li p{margin:0;overflow-wrap:anywhere}li small{display:block;color:#55555f}
 .st{font-weight:600;font-size:.9em}.st code,.st .t{font-weight:400}code{font-size:.9em}
 li .m,li pre{grid-column:1/-1;overflow-wrap:anywhere;font-size:.92em}
@@ -128,6 +131,7 @@ function item(mailbox: PageMailbox, row: LatestRow | undefined, shown: Shown, no
     parts.push('<p class=t>not checked yet');
   }
   parts.push(strip(row, hourOf(nowMs)), secretCell(row, nowMs, options.secretExpiryDays));
+  if (shown === 'unreadable') parts.push(`<p class=m>${esc(row!.unreadable!)}: the next check of this mailbox replaces the row`);
   if (shown === 'not-checked' && row?.notCheckedReason) parts.push(`<p class=m>${esc(row.notCheckedReason)}`);
   if ((shown === 'failed' || shown === 'degraded' || shown === 'not-checked') && row?.message) parts.push(`<p class=m>${esc(row.message)}`);
   if (first) parts.push(`<pre>${esc(withRemedy)}</pre>`);
@@ -172,18 +176,21 @@ export function renderStatusPage(mailboxes: PageMailbox[], storedRows: LatestRow
   let stale = 0;
   for (const mailbox of ids(mailboxes)) {
     const row = rows.get(mailbox.id);
-    const shown: Shown = row ? row.status : 'never';
+    const shown = shownOf(row);
     if (row?.checkedAt && nowMs - Date.parse(row.checkedAt) > opts.staleMinutes * 60_000) stale++;
     groups.get(shown)!.push(item(mailbox, row, shown, nowMs, opts, remedies));
   }
   const title = esc(options.title ?? 'Mailbox health');
-  const summary = ORDER.map((s) => `<div class="${s}"><b>${groups.get(s)!.length}</b>${LABEL[s]}</div>`).join('');
+  // Unreadable rows are an exception, not a state of the fleet: counted only when there are some.
+  const summary = ORDER.filter((s) => s !== 'unreadable' || groups.get(s)!.length > 0)
+    .map((s) => `<div class="${s}"><b>${groups.get(s)!.length}</b>${LABEL[s]}</div>`)
+    .join('');
   const sections = ORDER.filter((s) => groups.get(s)!.length > 0)
     .map((s) => `<h2>${LABEL[s]} (${groups.get(s)!.length})</h2><ul>${groups.get(s)!.join('')}</ul>`)
     .join('');
   const formerHtml = former.length
     ? `<h2>No longer configured (${former.length})</h2><ul>${ids(former)
-        .map((m) => item(m, rows.get(m.id), rows.get(m.id)!.status, nowMs, opts, remedies))
+        .map((m) => item(m, rows.get(m.id), shownOf(rows.get(m.id)), nowMs, opts, remedies))
         .join('')}</ul>`
     : '';
   return [

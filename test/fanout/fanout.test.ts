@@ -192,7 +192,7 @@ describe('fan-out over the Storage queue', () => {
 
   it('a malformed message is rejected naming its fields, so it ends on the poison queue and is reported there', async () => {
     const ctx = new InvocationContext({ invocationId: 'x', functionName: 'checkBatch' });
-    await expect(checkBatch({ v: 1, runId: 'r', app: 'a', mailboxes: [] }, ctx)).rejects.toThrow(/config: must be a non-empty string; .*mailboxes: must be a non-empty list/);
+    await expect(checkBatch({ v: 1, runId: 'r', app: 'a', mailboxes: [] }, ctx)).rejects.toThrow(/config: must be a config fingerprint .*mailboxes: must be a non-empty list/);
     const logs: [string, string][] = [];
     const pctx = new InvocationContext({ invocationId: 'x', functionName: 'poison', logHandler: (level, ...args) => logs.push([level, args.join(' ')]) });
     await checkBatchPoison('not json at all', pctx);
