@@ -1,0 +1,84 @@
+/**
+ * What goes on the wire to Application Insights, compared with a recording (wire-golden.json)
+ * made with the full `applicationinsights` TelemetryClient (`require('applicationinsights')`, its
+ * global setup code loaded) before the reporter was cut down to the modules it uses (issue 17).
+ * Every envelope of a timer run (availability results, MonitorRun, SecretExpiring), of an HTTP run
+ * and of a bad configuration (an exception) is compared as JSON text, tags and SDK version
+ * included, after masking only what changes from run to run: times, ids, durations and timings,
+ * the host name, Node's major version and the exception's stack frames (file paths and line numbers).
+ *
+ * `UPDATE_WIRE_GOLDEN=1` rewrites the recording: only when a change of the telemetry is intended.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { HttpRequest, InvocationContext } from '@azure/functions';
+import { checkHttp } from '../../functions/check-http';
+import { checkTimer } from '../../functions/check-timer';
+import type { Envelope } from '../../sim/ingestion-server';
+import { reportingEnv, startTelemetryWorld, type TelemetryWorld } from './telemetry-fixture';
+
+const GOLDEN = join(__dirname, 'wire-golden.json');
+let world: TelemetryWorld;
+const saved = { ...process.env };
+
+beforeAll(async () => {
+  world = await startTelemetryWorld();
+});
+
+afterAll(async () => {
+  process.env = saved;
+  await world?.stop();
+});
+
+const timer = { isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } };
+const context = () => new InvocationContext({ invocationId: 'golden', functionName: 'golden', logHandler: () => undefined });
+
+/** Values that differ between two runs of the same telemetry; everything else is compared as sent. */
+const VOLATILE_KEYS = new Set(['time', 'duration', 'id', 'runId', 'durationMs', 'expiresOn', 'ai.operation.id', 'ai.operation.parentId', 'ai.cloud.roleInstance', 'host', 'stack', 'parsedStack', 'runLocation', 'location']);
+const TIMING = /Ms$/;
+
+export function normalise(envelopes: Envelope[], runHost = hostname()): unknown[] {
+  const mask = (value: unknown, key = ''): unknown => {
+    if (VOLATILE_KEYS.has(key) || TIMING.test(key)) return `<${key}>`;
+    if (Array.isArray(value)) return value.map((v) => mask(v));
+    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, mask(v, k)]));
+    // The SDK version tag names Node's major version (CI runs the suite on 20 and 22).
+    if (key === 'ai.internal.sdkVersion') return String(value).replace(/^node\d+:/, 'node<major>:');
+    if (typeof value === 'string') return value.split(runHost).join('<host>').replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/?/g, (id) => (id.startsWith('00000000-') ? id : '<uuid>'));
+    return value;
+  };
+  const key = (e: Envelope) => `${e.name} ${String(e.data.baseData.name ?? '')} ${e.data.baseData.properties?.mailbox ?? ''} ${e.data.baseData.properties?.code ?? ''}`;
+  return [...envelopes].sort((a, b) => key(a).localeCompare(key(b))).map((e) => mask(e));
+}
+
+function envelopes(): Envelope[] {
+  return world.ingestion.bodies.flatMap((body) => JSON.parse(body) as Envelope[]);
+}
+
+describe('the telemetry on the wire is what the full SDK sent', () => {
+  beforeEach(() => {
+    process.env = { ...saved, ...world.tenant.identityEnv, ...reportingEnv(world.ingestion.connectionString), MAILBOX_HEALTH_CONFIG: JSON.stringify(world.config), HTTP_MIN_INTERVAL_SECONDS: '0', REGION_NAME: 'West Europe', WEBSITE_SITE_NAME: 'func-golden', WEBSITE_INSTANCE_ID: 'instance-1' };
+    world.ingestion.envelopes.length = 0;
+    world.ingestion.bodies.length = 0;
+  });
+
+  it('a timer run, an HTTP run and a bad configuration: every envelope, byte for byte but for times, ids and timings', async () => {
+    await checkTimer(timer, context());
+    await checkHttp(new HttpRequest({ method: 'GET', url: 'https://fn.example/api/check' }), context());
+    process.env.MAILBOX_HEALTH_CONFIG = '{"apps": []}';
+    await expect(checkTimer(timer, context())).rejects.toThrow();
+    const actual = JSON.stringify(normalise(envelopes()), null, 1);
+    if (process.env.UPDATE_WIRE_GOLDEN === '1' || !existsSync(GOLDEN)) writeFileSync(GOLDEN, `${actual}\n`);
+    expect(actual).toBe(readFileSync(GOLDEN, 'utf8').trimEnd());
+  });
+
+  it('the comparison sees a changed value: one property renamed fails it', () => {
+    const recorded = JSON.parse(readFileSync(GOLDEN, 'utf8')) as { data: { baseData: { properties?: Record<string, string> } } }[];
+    const changed = structuredClone(recorded);
+    const props = changed.find((e) => e.data.baseData.properties?.trigger)!.data.baseData.properties!;
+    props.triggerKind = props.trigger!;
+    delete props.trigger;
+    expect(JSON.stringify(changed, null, 1)).not.toBe(readFileSync(GOLDEN, 'utf8').trimEnd());
+  });
+});
