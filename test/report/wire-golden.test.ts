@@ -5,7 +5,7 @@
  * Every envelope of a timer run (availability results, MonitorRun, SecretExpiring), of an HTTP run
  * and of a bad configuration (an exception) is compared as JSON text, tags and SDK version
  * included, after masking only what changes from run to run: times, ids, durations and timings,
- * the host name, Node's major version and the exception's stack frames (file paths and line numbers).
+ * the host name, the simulator's ports, Node's major version and the exception's stack frames (file paths and line numbers).
  *
  * `UPDATE_WIRE_GOLDEN=1` rewrites the recording: only when a change of the telemetry is intended.
  */
@@ -45,7 +45,7 @@ export function normalise(envelopes: Envelope[], runHost = hostname()): unknown[
     if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, mask(v, k)]));
     // The SDK version tag names Node's major version (CI runs the suite on 20 and 22).
     if (key === 'ai.internal.sdkVersion') return String(value).replace(/^node\d+:/, 'node<major>:');
-    if (typeof value === 'string') return value.split(runHost).join('<host>').replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/?/g, (id) => (id.startsWith('00000000-') ? id : '<uuid>'));
+    if (typeof value === 'string') return value.split(runHost).join('<host>').replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>').replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/?/g, (id) => (id.startsWith('00000000-') ? id : '<uuid>'));
     return value;
   };
   const key = (e: Envelope) => `${e.name} ${String(e.data.baseData.name ?? '')} ${e.data.baseData.properties?.mailbox ?? ''} ${e.data.baseData.properties?.code ?? ''}`;
