@@ -77,7 +77,8 @@ describe('infra/ Bicep (syntax parse with tree-sitter-bicep, not a compile)', ()
 describe('azure.yaml, the parameter file and the workbook', () => {
   it('azure.yaml is YAML naming the Function App service from this folder', () => {
     const azure = parseYaml(read('azure.yaml'));
-    expect(azure.services.monitor).toEqual({ project: '.', language: 'ts', host: 'function' });
+    // Deployed from the production build's folder, built here (test/deploy/package.test.ts).
+    expect(azure.services.monitor).toEqual({ project: '.', language: 'ts', host: 'function', dist: 'dist/functionapp', remoteBuild: false });
     expect(azure.hooks.preprovision.posix.run).toContain(CONFIG_BASE64_ENV);
   });
 
