@@ -28,6 +28,12 @@ const BUNDLE = join('dist', 'functions', 'index.js');
 const COPIED = ['host.json', 'package.json', 'package-lock.json', '.funcignore'];
 /** Provided by the Functions worker (it is how @azure/functions registers with the host). */
 const EXTERNAL = ['@azure/functions-core'];
+/**
+ * jsonc-parser's `main` is a UMD build whose factory receives `require` as a parameter, so a
+ * bundler cannot follow its `require('./impl/…')` calls (the bundle failed to load with "Cannot
+ * find module './impl/format'"); its `module` build is plain ESM with the same code.
+ */
+const ALIAS = { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' };
 
 /** The files of functions/ that register a function at load time (a line starting with `app.<trigger>(`). */
 function registrationFiles() {
@@ -48,6 +54,7 @@ async function main() {
     target: 'node22',
     format: 'cjs',
     external: EXTERNAL,
+    alias: ALIAS,
     // Stack traces of monitor errors (sent as exceptions) keep the functions' and classes' names.
     keepNames: true,
     minifySyntax: true,
