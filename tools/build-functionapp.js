@@ -11,9 +11,9 @@
  * One bundle, not one per function: the Functions worker requires every file `main` matches at
  * start, whichever function is triggered, so shared code is evaluated once. Nothing of test/, sim/,
  * bench/ or cli/ is reachable from those entry points, and no devDependency either (the package
- * test checks both). Only `@azure/functions-core` stays external: the worker provides it at run
- * time, it is not an npm package. esbuild compiles the TypeScript itself (no type check: `npm run
- * build` runs tsc for that), so this build needs neither tsc nor the development build.
+ * test checks both). Externals only where required (EXTERNAL). esbuild compiles the TypeScript
+ * itself (no type check: `npm run build` runs tsc for that), so this build needs neither tsc nor
+ * the development build.
  */
 'use strict';
 const { build } = require('esbuild');
@@ -26,8 +26,15 @@ const OUT = join(ROOT, 'dist', 'functionapp');
 const BUNDLE = join('dist', 'functions', 'index.js');
 /** Copied verbatim next to the bundle: the host's settings, the project's manifest and lockfile, azd's ignore rules. */
 const COPIED = ['host.json', 'package.json', 'package-lock.json', '.funcignore'];
-/** Provided by the Functions worker (it is how @azure/functions registers with the host). */
-const EXTERNAL = ['@azure/functions-core'];
+/**
+ * Not bundled. `@azure/functions-core` is provided by the Functions worker (it is how
+ * @azure/functions registers with the host). `supports-color` is a devDependency that `debug` (under
+ * the Azure SDK's proxy agents) requires inside a try/catch when it is installed: a production
+ * install has none, so the bundle must not take it from the development node_modules either
+ * (test/deploy/package.test.ts found it there); at run time the require fails and is caught, as in
+ * a production install.
+ */
+const EXTERNAL = ['@azure/functions-core', 'supports-color'];
 /**
  * jsonc-parser's `main` is a UMD build whose factory receives `require` as a parameter, so a
  * bundler cannot follow its `require('./impl/…')` calls (the bundle failed to load with "Cannot
