@@ -34,7 +34,9 @@ async function main(): Promise<void> {
     const response = await worker.invoke(name, JSON.parse(input ?? '[]') as { data: Record<string, unknown> }[], logs);
     run = { wallMs: performance.now() - started, cpuMs: cpuMs(), response, logs };
   }
-  process.stdout.write(`${JSON.stringify({ files, programmingModel: worker.programmingModel()?.name, registrations, load, run })}\n`);
+  // Response bodies are bytes (the RPC shape): printed as text.
+  const text = (_key: string, value: unknown) => (value instanceof Uint8Array ? Buffer.from(value).toString('utf8') : value);
+  process.stdout.write(`${JSON.stringify({ files, programmingModel: worker.programmingModel()?.name, registrations, load, run }, text)}\n`);
 }
 
 main().then(
