@@ -8,6 +8,8 @@
  *   node dist/sim/functions-worker-run.js <appRoot> [<functionName> <inputData as JSON>]
  *
  * The environment is the app's settings (MAILBOX_HEALTH_CONFIG, APPLICATIONINSIGHTS_CONNECTION_STRING …).
+ * WORKER_RUN_PRELOAD (comma-separated module names, resolved from the app) is required before the
+ * app, inside the clocks: how the benchmark measures what an earlier version loaded.
  */
 const started = performance.now();
 const startedCpu = process.cpuUsage();
@@ -22,6 +24,7 @@ const cpuMs = () => {
 async function main(): Promise<void> {
   const [root, name, input] = process.argv.slice(2);
   if (!root) throw new Error('usage: functions-worker-run <appRoot> [<functionName> <inputData JSON>]');
+  for (const name of (process.env.WORKER_RUN_PRELOAD ?? '').split(',').filter(Boolean)) require(require.resolve(name, { paths: [root] }));
   const worker = installFakeWorker();
   const files = mainFiles(root);
   if (files.length === 0) throw new Error(`package.json "main" in ${root} matches no file`);

@@ -124,10 +124,13 @@ export interface PackagedFile {
   source: string;
 }
 
-/** createDeployableZip's file list for the folder `root`: what the zip holds, in azd's order. */
-export function packageFiles(service: ServiceConfig, root: string): PackagedFile[] {
+/**
+ * createDeployableZip's file list for the folder `root`: what the zip holds, in azd's order.
+ * `withoutIgnoreFile` lists it as if the folder had no ignore file (the project before issue 17).
+ */
+export function packageFiles(service: ServiceConfig, root: string, options: { withoutIgnoreFile?: boolean } = {}): PackagedFile[] {
   const ignoreFile = join(root, IGNORE_FILE);
-  const rules = existsSync(ignoreFile) ? parseIgnore(readFileSync(ignoreFile, 'utf8')) : undefined;
+  const rules = existsSync(ignoreFile) && !options.withoutIgnoreFile ? parseIgnore(readFileSync(ignoreFile, 'utf8')) : undefined;
   const files: PackagedFile[] = [];
   const walk = (dir: string, depth: number) => {
     for (const name of readdirSync(dir).sort()) {
