@@ -8,10 +8,14 @@
  * registered with its trigger and settings, exactly as the development build (dist/functions/,
  * compiled by tsc) registers them, and one invocation through the bundled programming model.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { timerInput } from '../../sim/functions-worker';
+import type { Envelope } from '../../sim/ingestion-server';
+import { reportingEnv, startTelemetryWorld } from '../report/telemetry-fixture';
+import { GOLDEN_FILE, normalise } from '../report/wire-normalise';
 
 const ROOT = join(__dirname, '..', '..');
 const BUNDLE_ROOT = join(ROOT, 'dist', 'functionapp');
@@ -91,6 +95,30 @@ describe('the bundle as the Functions worker loads it (a stand-in worker: the re
       expect(stderr).toContain('matches no file');
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the bundle sends what the full SDK sent', () => {
+  it('a checkTimer invocation through the bundle, reporting to a local ingestion endpoint: every envelope as recorded (wire-golden.json), byte for byte but for times, ids and timings', async () => {
+    const world = await startTelemetryWorld();
+    try {
+      // Asynchronous: the simulated tenant and the ingestion endpoint run in this process.
+      const child = spawn(process.execPath, [RUNNER, BUNDLE_ROOT, 'checkTimer', JSON.stringify([timerInput()])], {
+        env: { ...process.env, ...world.tenant.identityEnv, ...reportingEnv(world.ingestion.connectionString), MAILBOX_HEALTH_CONFIG: JSON.stringify(world.config), REGION_NAME: 'West Europe', WEBSITE_SITE_NAME: 'func-golden', WEBSITE_INSTANCE_ID: 'instance-1' },
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      expect(await new Promise((resolve) => child.on('close', resolve))).toBe(0);
+      expect(stderr).toBe('');
+      const sent = world.ingestion.bodies.flatMap((body) => JSON.parse(body) as Envelope[]);
+      const recorded = (JSON.parse(readFileSync(GOLDEN_FILE, 'utf8')) as { name: string; data: { baseData: { properties?: Record<string, string> } } }[]).filter(
+        (e) => e.data.baseData.properties?.trigger === 'timer' && e.name !== 'Microsoft.ApplicationInsights.Exception',
+      );
+      expect(sent.length).toBe(recorded.length);
+      expect(JSON.stringify(normalise(sent), null, 1)).toBe(JSON.stringify(recorded, null, 1));
+    } finally {
+      await world.stop();
     }
   });
 });

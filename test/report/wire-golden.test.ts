@@ -10,15 +10,14 @@
  * `UPDATE_WIRE_GOLDEN=1` rewrites the recording: only when a change of the telemetry is intended.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
-import { join } from 'node:path';
 import { HttpRequest, InvocationContext } from '@azure/functions';
 import { checkHttp } from '../../functions/check-http';
 import { checkTimer } from '../../functions/check-timer';
 import type { Envelope } from '../../sim/ingestion-server';
+import { GOLDEN_FILE, normalise } from './wire-normalise';
 import { reportingEnv, startTelemetryWorld, type TelemetryWorld } from './telemetry-fixture';
 
-const GOLDEN = join(__dirname, 'wire-golden.json');
+const GOLDEN = GOLDEN_FILE;
 let world: TelemetryWorld;
 const saved = { ...process.env };
 
@@ -33,24 +32,6 @@ afterAll(async () => {
 
 const timer = { isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } };
 const context = () => new InvocationContext({ invocationId: 'golden', functionName: 'golden', logHandler: () => undefined });
-
-/** Values that differ between two runs of the same telemetry; everything else is compared as sent. */
-const VOLATILE_KEYS = new Set(['time', 'duration', 'id', 'runId', 'durationMs', 'expiresOn', 'ai.operation.id', 'ai.operation.parentId', 'ai.cloud.roleInstance', 'host', 'stack', 'parsedStack', 'runLocation', 'location']);
-const TIMING = /Ms$/;
-
-export function normalise(envelopes: Envelope[], runHost = hostname()): unknown[] {
-  const mask = (value: unknown, key = ''): unknown => {
-    if (VOLATILE_KEYS.has(key) || TIMING.test(key)) return `<${key}>`;
-    if (Array.isArray(value)) return value.map((v) => mask(v));
-    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, mask(v, k)]));
-    // The SDK version tag names Node's major version (CI runs the suite on 20 and 22).
-    if (key === 'ai.internal.sdkVersion') return String(value).replace(/^node\d+:/, 'node<major>:');
-    if (typeof value === 'string') return value.split(runHost).join('<host>').replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>').replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/?/g, (id) => (id.startsWith('00000000-') ? id : '<uuid>'));
-    return value;
-  };
-  const key = (e: Envelope) => `${e.name} ${String(e.data.baseData.name ?? '')} ${e.data.baseData.properties?.mailbox ?? ''} ${e.data.baseData.properties?.code ?? ''}`;
-  return [...envelopes].sort((a, b) => key(a).localeCompare(key(b))).map((e) => mask(e));
-}
 
 function envelopes(): Envelope[] {
   return world.ingestion.bodies.flatMap((body) => JSON.parse(body) as Envelope[]);
