@@ -173,7 +173,7 @@ function packageSizes(): string[] {
     'deployable package (azd package: azure.yaml, .funcignore)',
     `  now:    ${files.length} files; zipped ${mb(zippedBytes(files))}; unpacked ${mb(unpacked)} (node_modules ${mb(inNodeModules)}; without node_modules ${mb(unpacked - inNodeModules)}); nothing installed in Azure   [target ≤ 40 MB unpacked with node_modules, no devDependency]`,
     `  before: ${before.length} files; zipped ${mb(zippedBytes(before))}; unpacked ${mb(beforeUnpacked)} without node_modules, + ${mb(allNodeModules)} node_modules from the remote build's npm install (devDependencies included) = ${mb(beforeUnpacked + allNodeModules)}`,
-    `  ratio:  ${(unpacked / (beforeUnpacked + allNodeModules)).toFixed(4)}x unpacked; a production-only install (npm ci --omit=dev) alone would be ${mb(production)} of node_modules`,
+    `  ratio:  ${(unpacked / (beforeUnpacked + allNodeModules)).toFixed(4)}x unpacked; production dependencies alone (the lockfile's non-dev packages, file bytes as installed here: what npm ci --omit=dev installs) ${mb(production)}`,
     `bench package: zipped=${mb(zippedBytes(files)).replace(' ', '')} unpacked=${mb(unpacked).replace(' ', '')} node_modules=${mb(inNodeModules).replace(' ', '')} before=${mb(beforeUnpacked + allNodeModules).replace(' ', '')}`,
   ];
 }
