@@ -1,8 +1,8 @@
 /**
  * Application Insights as a sink, through the `applicationinsights` SDK's classic TelemetryClient
- * (the only public way to write availability results). Required only when
- * APPLICATIONINSIGHTS_CONNECTION_STRING is set (sinks-from-env.ts): loading the SDK is most of a
- * cold start.
+ * (the only public way to write availability results), built from the SDK's parts without its
+ * global setup code (app-insights-client.ts: that code was most of a cold start). Required only
+ * when APPLICATIONINSIGHTS_CONNECTION_STRING is set (sinks-from-env.ts).
  *
  * The SDK is configured on purpose, not with `setup().start()`: its own providers
  * (`useGlobalProviders: false`) so nothing is auto-collected — no requests, dependencies,
@@ -12,8 +12,8 @@
  * later run, unless TELEMETRY_OFFLINE_STORAGE=off (tests).
  */
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { TelemetryClient } from 'applicationinsights';
 import type { TokenCredential } from '@azure/identity';
+import { ClassicTelemetryClient } from './app-insights-client';
 import type { RunReport } from '../contract/result';
 import type { RunPlan } from '../run/plan';
 import { monitorException, runTelemetry, sweepEvents } from './app-insights-telemetry';
@@ -49,7 +49,7 @@ export interface AppInsightsOptions {
 
 export class AppInsightsSink implements Sink {
   readonly name = 'applicationinsights';
-  private readonly client: TelemetryClient;
+  private readonly client: ClassicTelemetryClient;
   private readonly watch = new IngestionWatch();
   private readonly offlineStorage: boolean;
 
@@ -60,7 +60,7 @@ export class AppInsightsSink implements Sink {
     // Statsbeat is the SDK's own usage telemetry, sent to Microsoft's endpoints rather than to
     // this resource; the SDK reads this switch from process.env when its exporters are built.
     process.env.APPLICATION_INSIGHTS_NO_STATSBEAT ??= 'true';
-    this.client = new TelemetryClient(connectionString, { useGlobalProviders: false });
+    this.client = new ClassicTelemetryClient(connectionString);
     this.client.config.samplingPercentage = 100;
     this.client.config.azureMonitorOpenTelemetryOptions = {
       azureMonitorExporterOptions: {

@@ -40,7 +40,8 @@ describe('infra/ files', () => {
 
   it('azure.yaml names the Function App service from this folder and refuses to provision without the config', () => {
     const azure = parseYaml(read('azure.yaml'));
-    expect(azure.services.monitor).toEqual({ project: '.', language: 'ts', host: 'function' });
+    // Deployed from the production build's folder, built here (test/deploy/package.test.ts).
+    expect(azure.services.monitor).toEqual({ project: '.', language: 'ts', host: 'function', dist: 'dist/functionapp', remoteBuild: false });
     expect(azure.hooks.preprovision.posix.run).toContain(CONFIG_BASE64_ENV);
     expect(azure.hooks.preprovision.windows.run).toContain(CONFIG_BASE64_ENV);
   });
