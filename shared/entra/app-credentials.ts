@@ -18,6 +18,9 @@ export interface EntraSecret {
 export interface EntraCertificate {
   keyId: string;
   displayName: string | null;
+  /** Base64 of the certificate's SHA-1 thumbprint: how the one in use is recognised (issue 18). */
+  customKeyIdentifier: string | null;
+  start: Date | null;
   end: Date;
 }
 
@@ -41,7 +44,7 @@ interface GraphApplication {
   appId: string;
   displayName: string;
   passwordCredentials?: { keyId: string; displayName: string | null; hint: string | null; startDateTime: string | null; endDateTime: string }[];
-  keyCredentials?: { keyId: string; displayName: string | null; endDateTime: string }[];
+  keyCredentials?: { keyId: string; displayName: string | null; customKeyIdentifier?: string | null; startDateTime?: string | null; endDateTime: string }[];
 }
 
 const date = (value: string | null | undefined): Date | null => (value ? new Date(value) : null);
@@ -59,7 +62,7 @@ export async function readAppCredentials(graph: GraphClient, clientId: string, s
           appId: app.appId,
           displayName: app.displayName,
           secrets: (app.passwordCredentials ?? []).map((p) => ({ keyId: p.keyId, displayName: p.displayName, hint: p.hint, start: date(p.startDateTime), end: new Date(p.endDateTime) })),
-          certificates: (app.keyCredentials ?? []).map((k) => ({ keyId: k.keyId, displayName: k.displayName, end: new Date(k.endDateTime) })),
+          certificates: (app.keyCredentials ?? []).map((k) => ({ keyId: k.keyId, displayName: k.displayName, customKeyIdentifier: k.customKeyIdentifier ?? null, start: date(k.startDateTime), end: new Date(k.endDateTime) })),
         },
       };
     }

@@ -7,7 +7,7 @@
  */
 import { PHASES } from '../contract/codes';
 import type { CheckResult, RunReport, Warning } from '../contract/result';
-import { describeLocation, type SecretLocation } from '../credentials/secret';
+import { describeLocation, isCertificateLocation, locationName, type SecretLocation } from '../credentials/secret';
 import type { RunPlan } from '../run/plan';
 import type { RunContext } from './sink';
 import type { ExpiryReport } from '../run/expiry-sweep';
@@ -104,7 +104,9 @@ function availability(result: CheckResult, plan: RunPlan, run: RunContext): Avai
 }
 
 function secretKey(location: SecretLocation): string {
-  return 'env' in location ? `env:${location.env}` : `${location.vaultUrl}|${location.name}|${location.version ?? ''}`;
+  if ('env' in location) return `env:${location.env}`;
+  if ('certificateFile' in location) return `file:${location.certificateFile}`;
+  return `${location.vaultUrl}|${location.name}|${location.version ?? ''}`;
 }
 
 /** The expiry warning an event is about: by EXPIRY_WARNINGS' order, so Entra's date wins. */
@@ -139,8 +141,10 @@ function secretEvents(report: RunReport, plan: RunPlan, run: RunContext): EventI
       [PROPS.app]: [...apps].join(','),
       [PROPS.clientId]: [...clientIds].join(','),
       [PROPS.tenantId]: [...tenantIds].join(','),
-      [PROPS.secretName]: 'env' in location ? location.env : location.name,
-      [PROPS.vault]: 'env' in location ? describeLocation(location) : location.vaultUrl,
+      [PROPS.secretName]: locationName(location),
+      [PROPS.vault]: 'vaultUrl' in location ? location.vaultUrl : describeLocation(location),
+      // Added, not renamed (issue 18): the event name stays SecretExpiring for certificates too.
+      [PROPS.credentialKind]: isCertificateLocation(location) ? 'certificate' : 'secret',
       ...(typeof (warning.endDateTime ?? warning.expiresOn) === 'string' ? { [PROPS.expiresOn]: (warning.endDateTime ?? warning.expiresOn) as string } : {}),
       [PROPS.mailboxes]: clip(mailboxes.join(',')),
       ...(warning.remedy ? { [PROPS.remedy]: clip(warning.remedy) } : {}),
@@ -168,6 +172,7 @@ export function sweepEvents(report: ExpiryReport, run: RunContext): EventItem[] 
         [PROPS.clientId]: c.clientId,
         [PROPS.tenantId]: c.tenantId,
         [PROPS.secretName]: c.secret,
+        [PROPS.credentialKind]: c.credentialKind ?? 'secret',
         ...(expiresOn ? { [PROPS.expiresOn]: expiresOn } : {}),
         [PROPS.mailboxes]: clip(c.mailboxes.join(',')),
         ...(warning.remedy ? { [PROPS.remedy]: clip(warning.remedy) } : {}),
