@@ -107,7 +107,7 @@ export function judgeAssertion(app: SimApp, assertion: string, tokenEndpoints: s
     return refuse(700027, `The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found., Thumbprint of key used by client: '${hexOf(wanted)}', Please visit the Azure Portal, Graph Explorer or directly use MS Graph to see configured keys for app Id '${app.clientId}'.]`);
   }
   if (found.end && found.end.getTime() <= now * 1000) {
-    return refuse(700027, `The certificate with identifier used to sign the client assertion is expired on application. [Reason - The key used is expired., Thumbprint of key used by client: '${hexOf(wanted)}', Configured keys: [Key0:Start=${found.cert.validFrom}, End=${found.end.toISOString()}]]`);
+    return refuse(700027, `The certificate with identifier used to sign the client assertion is expired on application. [Reason - The key used is expired., Thumbprint of key used by client: '${hexOf(wanted)}', Configured keys: [Key0:Start=${new Date(found.cert.validFrom).toISOString()}, End=${found.end.toISOString()}]]`);
   }
   const data = Buffer.from(`${h}.${p}`);
   const signature = Buffer.from(sig, 'base64url');

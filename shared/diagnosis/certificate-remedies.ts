@@ -49,7 +49,7 @@ function newCertificate(c: RemedyContext, policy: 'default' | 'same' = 'default'
 function compareThumbprints(c: RemedyContext): string {
   const v = vaultOf(c);
   const ours = c.certificate
-    ? `the monitor's certificate has thumbprint ${c.certificate.thumbprintSha1} (SHA-1)`
+    ? `the monitor's certificate has thumbprint ${c.certificate.thumbprintSha1} (SHA-1; Entra's message may name its SHA-256 thumbprint, ${c.certificate.thumbprintSha256})`
     : v
       ? `the vault's: ${az(`az keyvault certificate show --vault-name ${vaultArg(v.vaultUrl)} --name ${sh(v.name)} --query x509ThumbprintHex -o tsv`)}`
       : 'the file\'s: openssl x509 -in <the certificate file> -noout -fingerprint -sha1';
@@ -108,11 +108,14 @@ export function certificateFailureRemedy(code: FailureCode, c: RemedyContext): s
         ? `The vault has no certificate ${v.name}. Check credential.keyVaultCertificate of app ${c.appId} (${az(`az keyvault certificate list --vault-name ${vaultArg(v.vaultUrl)} --query "[].name" -o tsv`)}), or create one and attach it: ${newCertificate(c)}`
         : `The ${where(c)} does not exist on this machine. Fix credential.certificateFile of app ${c.appId}, or ${newCertificate(c)}`;
     case 'SECRET_DISABLED':
-      return v ? az(`az keyvault certificate set-attributes --vault-name ${vaultArg(v.vaultUrl)} --name ${sh(v.name)} --enabled true`) : undefined;
+      if (!v) return `The ${where(c)} could not be read: check credential.certificateFile of app ${c.appId}.`;
+      return `The ${where(c)} is disabled: ${az(`az keyvault certificate set-attributes --vault-name ${vaultArg(v.vaultUrl)} --name ${sh(v.name)} --enabled true`)}`;
     case 'SECRET_ACCESS_DENIED':
       // A vault certificate is read through its backing secret: the general remedy (Key Vault Secrets User on /secrets/<name>) is right.
       return v ? undefined : `The monitor's user may not read the ${where(c)}: make it readable by that user only (chmod 600, owned by the user the monitor runs as).`;
     default:
+      // A certificate file is read locally: the vault's failures cannot be its own.
+      if (!v && code.startsWith('SECRET_')) return `The ${where(c)} could not be read (${code}): check credential.certificateFile of app ${c.appId} and that the monitor's user can read it.`;
       return undefined;
   }
 }

@@ -21,7 +21,7 @@ export interface RemedyContext {
    */
   secret: { vaultUrl: string; name: string; certificate?: true } | { env: string } | { certificateFile: string };
   /** The certificate the monitor read (public facts only), once read. */
-  certificate?: { thumbprintSha1: string; subject: string; notAfter: string };
+  certificate?: { thumbprintSha1: string; thumbprintSha256: string; subject: string; notAfter: string };
   /** From the token, when one was obtained. */
   objectId?: string;
   roles?: string[];

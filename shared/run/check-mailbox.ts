@@ -66,7 +66,7 @@ export async function checkMailbox(mailbox: MailboxPlan, run: RunPlan, deps: Che
     deps.redactor.add(secret.value);
     // A certificate's private key also in the forms an echo could show it (issue 18): its base64 DER and each PEM line.
     for (const form of privateKeyForms(secret.value, secret.certificate)) deps.redactor.add(form);
-    if (secret.certificate) context.certificate = { thumbprintSha1: secret.certificate.thumbprintSha1, subject: secret.certificate.subject, notAfter: secret.certificate.notAfter.toISOString() };
+    if (secret.certificate) context.certificate = { thumbprintSha1: secret.certificate.thumbprintSha1, thumbprintSha256: secret.certificate.thumbprintSha256.toUpperCase(), subject: secret.certificate.subject, notAfter: secret.certificate.notAfter.toISOString() };
     if (secret.record) records.secret = secret.record;
     phases.secret = elapsed(phaseStart);
     secretFacts = describeSecret(mailbox.app.secret, secret.expiresOn, secret.certificate);
