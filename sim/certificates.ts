@@ -42,14 +42,15 @@ function fromPems(certPem: string, keyPem: string): SimCertificate {
 }
 
 /** A certificate valid from `startsInDays` (negative: in the past) for `days`; RSA 2048 unless `keyType: 'ec'`. */
-export function createAppCertificate(commonName: string, options: { days?: number; startsInDays?: number; keyType?: 'rsa' | 'ec'; issuer?: SimCertificate } = {}): SimCertificate {
+export function createAppCertificate(commonName: string, options: { days?: number; startsInDays?: number; keyType?: 'rsa' | 'ec'; issuer?: SimCertificate; keyPem?: string } = {}): SimCertificate {
   const keyType = options.keyType ?? 'rsa';
-  const pair = keyType === 'ec' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const keyPem = pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  // A key may be shared by several certificates (each still has its own thumbprint): RSA key
+  // generation dominates a tenant's start on a loaded machine.
+  const keyPem = options.keyPem ?? (keyType === 'ec' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('rsa', { modulusLength: 2048 })).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   if (keyType === 'ec') {
     // forge cannot sign EC certificates; an RSA certificate with an EC key is enough to be refused
     // before any request, which is all an EC case needs (the monitor never gets to sign).
-    const rsa = createAppCertificate(commonName, { ...options, keyType: 'rsa' });
+    const rsa = createAppCertificate(commonName, { ...options, keyType: 'rsa', keyPem: undefined });
     return { ...rsa, keyPem };
   }
   const forgeKey = forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey;

@@ -59,17 +59,20 @@ let made: { ca: SimCertificate; held: Map<string, SimCertificate>; other: SimCer
 export function certificates() {
   if (made) return made;
   const ca = createAppCertificate('CA catalogue issuing CA', { days: 30 });
+  // One RSA key for every app certificate (each has its own thumbprint): generating a key per app
+  // took most of a minute on a loaded machine.
+  const keyPem = createAppCertificate('key holder').keyPem;
   const held = new Map<string, SimCertificate>();
   for (const a of CERT_APPS) {
     if (!a.held) continue;
-    held.set(a.id, createAppCertificate(`${a.id}.catalogue.example`, { ...a.held, ...(a.held.byCa ? { issuer: ca } : {}) }));
+    held.set(a.id, createAppCertificate(`${a.id}.catalogue.example`, { ...a.held, ...(a.held.byCa ? { issuer: ca } : {}), ...(a.held.keyType ? {} : { keyPem }) }));
   }
   const dir = mkdtempSync(join(tmpdir(), 'cert-catalogue-'));
   for (const a of CERT_APPS.filter((x) => x.file)) {
     const cert = held.get(a.id)!;
     writeFileSync(join(dir, `${a.id}.pem`), `${cert.certPem}${cert.keyPem}`, { mode: 0o600 });
   }
-  made = { ca, held, other: createAppCertificate('someone-else.catalogue.example'), dir };
+  made = { ca, held, other: createAppCertificate('someone-else.catalogue.example', { keyPem }), dir };
   return made;
 }
 
@@ -170,7 +173,7 @@ export function certificateConfigMailboxes(only?: (id: string) => boolean): Conf
 export function privateKeyValues(): string[] {
   const { held } = certificates();
   const { createPrivateKey } = require('node:crypto') as typeof import('node:crypto');
-  return [...held.values()].flatMap((cert) => {
+  return [...new Map([...held.values()].map((cert) => [cert.keyPem, cert])).values()].flatMap((cert) => {
     const key = createPrivateKey(cert.keyPem);
     const der = [key.export({ type: 'pkcs8', format: 'der' }).toString('base64')];
     if (key.asymmetricKeyType === 'rsa') der.push(key.export({ type: 'pkcs1', format: 'der' }).toString('base64'));
