@@ -18,6 +18,7 @@ import {
 } from './azure-ids';
 import { ref, render, renderAssign, renderUnset, v, type Part, type Shell } from './shell-command';
 import { opathString, powershellQuote } from './shell-quote';
+import { certificateStep } from './certificate-step';
 
 export interface SetupOptions {
   /** Today; the secret's expiry is counted from it. */
@@ -149,6 +150,10 @@ function appSteps(app: AppConfig, config: Config, options: SetupOptions, expires
         ),
       ],
     });
+  } else if ('keyVaultCertificate' in app.credential || 'certificateFile' in app.credential) {
+    // Certificate credentials (issue 18): their own step, in certificate-step.ts.
+    const step = certificateStep(app, config);
+    if (step) steps.push(step);
   } else if ('env' in app.credential) {
     steps.push({
       id: 'app.client-secret',
