@@ -269,3 +269,15 @@ describe('#18 the config and the SecretExpiring event', () => {
     ]);
   });
 });
+
+describe('#18 the notifier treats an expiring certificate as the credential\'s incident', () => {
+  it('#18 CERTIFICATE_EXPIRING dates the credential (its notAfter) and is not a mailbox warning kind', () => {
+    const { credentialObservation, mailboxWarningKinds } = require('../../shared/notify/incidents') as typeof import('../../shared/notify/incidents');
+    const now = Date.parse('2026-12-04T00:00:00Z');
+    const warning = { code: 'CERTIFICATE_EXPIRING' as const, message: 'm', expiresOn: '2026-12-09T00:00:00.000Z', daysLeft: 5 };
+    expect(credentialObservation('payroll', [warning], now)).toMatchObject({ kind: 'credential', incident: 'credential:payroll', daysLeft: 5 });
+    expect(mailboxWarningKinds({ warnings: [warning] } as never)).toBe('');
+    // The twin: a warning that is not a credential's stays the mailbox's.
+    expect(mailboxWarningKinds({ warnings: [{ code: 'MAILBOX_BACKLOG', message: 'm' }] } as never)).toBe('MAILBOX_BACKLOG');
+  });
+});
