@@ -5,6 +5,8 @@
  * the real one does), in one run where healthy certificate apps sit next to broken ones.
  */
 import { X509Certificate } from 'node:crypto';
+import { DefaultAzureCredential } from '@azure/identity';
+import { SecretClient } from '@azure/keyvault-secrets';
 import type { RunReport } from '../../shared/contract/result';
 import { renderTable } from '../../shared/report/table';
 import type { SimTenant } from '../../sim/tenant';
@@ -79,6 +81,21 @@ describe('#18 certificate credentials, diagnosed end to end', () => {
     expect(result.failure).toMatchObject({ code: 'TOKEN_ASSERTION_INVALID', phase: 'token' });
     expect(result.failure!.message).toContain('AADSTS700023');
     expect(result.failure!.remedy).toContain(`${alias}/${TENANT}/oauth2/v2.0/token`);
+  });
+
+  it('#18 the vault answers @azure/keyvault-secrets as Key Vault does for a certificate: its backing secret (content type, kid, managed, the dates), without the key when not exportable', async () => {
+    const client = new SecretClient(tenant.vault.url, new DefaultAzureCredential(), { disableChallengeResourceVerification: true, retryOptions: { maxRetries: 0 } });
+    const pfx = await client.getSecret('certpfx-cert');
+    const cert = certificates().held.get('certpfx')!;
+    expect(pfx.properties).toMatchObject({ contentType: 'application/x-pkcs12', managed: true, certificateKeyId: expect.stringContaining('/keys/certpfx-cert/') });
+    expect(pfx.properties.expiresOn!.getTime()).toBe(Math.floor(cert.notAfter.getTime() / 1000) * 1000);
+    expect(pfx.properties.notBefore!.getTime()).toBe(Math.floor(cert.notBefore.getTime() / 1000) * 1000);
+    const pem = await client.getSecret('certgood-cert');
+    expect(pem.properties.contentType).toBe('application/x-pem-file');
+    expect(pem.value).toMatch(/-----BEGIN PRIVATE KEY-----[\s\S]+-----BEGIN CERTIFICATE-----/);
+    const nokey = await client.getSecret('certnokey-cert');
+    expect(nokey.value).toContain('-----BEGIN CERTIFICATE-----');
+    expect(nokey.value).not.toContain('PRIVATE KEY');
   });
 
   it('reads the monitor identity with its secret, never an app certificate', () => {
