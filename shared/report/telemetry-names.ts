@@ -43,7 +43,7 @@ export const PROPS = {
   /** Comma-separated warning codes of a degraded (or failed) mailbox. */
   warnings: 'warnings',
   remedy: 'remedy',
-  /** SecretExpiring: the warning code (CREDENTIAL_EXPIRING, SECRET_EXPIRING or SECRET_EXPIRED_IN_VAULT). */
+  /** SecretExpiring: the warning code (CREDENTIAL_EXPIRING, SECRET_EXPIRING, SECRET_EXPIRED_IN_VAULT or CERTIFICATE_EXPIRING). */
   secretName: 'secretName',
   vault: 'vault',
   expiresOn: 'expiresOn',
