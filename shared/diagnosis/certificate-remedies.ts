@@ -75,7 +75,9 @@ export function certificateFailureRemedy(code: FailureCode, c: RemedyContext): s
       }
       return (
         `Entra refused the assertion signed with the ${where(c)} (AADSTS${c.aadsts ?? 700027}): that certificate is not on app ${c.clientId}, or its key credential there has ended. ${compareThumbprints(c)} ` +
-        `Attach the certificate the monitor and the importing application use: ${newCertificateAttachOnly(c)}`
+        `Attach the certificate the monitor and the importing application use: ${newCertificateAttachOnly(c)}` +
+        // Without the chain, Entra can only look the thumbprint up among the uploaded certificates.
+        ('sendX5c' in c.secret && c.secret.sendX5c ? '' : `. If app ${c.clientId} trusts certificates by subject name and issuer instead of uploaded ones, set "sendX5c": true in the credential of app ${c.appId}: Entra needs the chain (x5c) for that.`)
       );
     case 'TOKEN_ASSERTION_OUT_OF_TIME':
       return (

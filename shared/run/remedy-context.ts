@@ -5,8 +5,9 @@ import type { SecretLocation } from '../credentials/secret';
 
 function remedySecret(location: SecretLocation): RemedyContext['secret'] {
   if ('env' in location) return { env: location.env };
-  if ('certificateFile' in location) return { certificateFile: location.certificateFile };
-  return { vaultUrl: location.vaultUrl, name: location.name, ...(location.certificate ? { certificate: true as const } : {}) };
+  const x5c = location.certificate?.sendX5c ? { sendX5c: true as const } : {};
+  if ('certificateFile' in location) return { certificateFile: location.certificateFile, ...x5c };
+  return { vaultUrl: location.vaultUrl, name: location.name, ...(location.certificate ? { certificate: true as const } : {}), ...x5c };
 }
 
 export function remedyContext(plan: MailboxPlan, cloud: CloudEndpoints): RemedyContext {

@@ -83,7 +83,7 @@ export const CERT_MAILBOXES: [string, Expected][] = [
   ['certpfx', { status: 'ok' }],
   ['certfile', { status: 'ok' }],
   ['certsni', { status: 'ok' }],
-  ['certnox5c', { status: 'failed', code: 'TOKEN_INVALID_CERTIFICATE', phase: 'token', remedy: [`az ad app credential list --id ${'{client}'} --cert`, 'az keyvault certificate download'] }],
+  ['certnox5c', { status: 'failed', code: 'TOKEN_INVALID_CERTIFICATE', phase: 'token', remedy: [`az ad app credential list --id ${'{client}'} --cert`, 'az keyvault certificate download', '"sendX5c": true in the credential of app certnox5c'] }],
   ['certsubject', { status: 'failed', code: 'TOKEN_INVALID_CERTIFICATE', phase: 'token', remedy: ['AADSTS700030', 'trustedCertificateSubjects'] }],
   ['certother', { status: 'failed', code: 'TOKEN_INVALID_CERTIFICATE', phase: 'token', remedy: ['--cert @certother-cert.pem --append', '{thumbprint}'] }],
   ['certended', { status: 'failed', code: 'TOKEN_INVALID_CERTIFICATE', phase: 'token', remedy: ['AADSTS700027'] }],
