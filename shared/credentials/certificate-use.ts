@@ -29,3 +29,8 @@ export function privateKeyForms(privateKeyPem: string, certificate: LoadedCertif
   const lines = [privateKeyPem, key.export({ type: 'pkcs1', format: 'pem' }).toString()].flatMap((pem) => pem.split(/\r?\n/).filter((line) => line.length >= 40 && !line.startsWith('-----')));
   return [pkcs8, pkcs1, ...lines];
 }
+
+/** The certificate's public facts as remedies and warnings use them (RemedyContext.certificate). */
+export function certificateFacts(certificate: LoadedCertificate): { thumbprintSha1: string; thumbprintSha256: string; subject: string; notAfter: string } {
+  return { thumbprintSha1: certificate.thumbprintSha1, thumbprintSha256: certificate.thumbprintSha256.toUpperCase(), subject: certificate.subject, notAfter: certificate.notAfter.toISOString() };
+}

@@ -16,7 +16,7 @@ import { backlogWarnings, daysUntil, permissionWarnings, retryWarnings, secretWa
 import { forgetWarmSecret, type SecretReader } from '../credentials/secret-reader';
 import { locationName, type SecretLocation } from '../credentials/secret';
 import type { LoadedCertificate } from '../credentials/certificate';
-import { privateKeyForms, tokenCertificate } from '../credentials/certificate-use';
+import { certificateFacts, privateKeyForms, tokenCertificate } from '../credentials/certificate-use';
 import { probeImap } from '../imap/probe';
 import type { TlsReuse } from '../imap/tls-reuse';
 import { checkClaims, decodeClaims, tokenFacts } from '../token/claims';
@@ -66,7 +66,7 @@ export async function checkMailbox(mailbox: MailboxPlan, run: RunPlan, deps: Che
     deps.redactor.add(secret.value);
     // A certificate's private key also in the forms an echo could show it (issue 18): its base64 DER and each PEM line.
     for (const form of privateKeyForms(secret.value, secret.certificate)) deps.redactor.add(form);
-    if (secret.certificate) context.certificate = { thumbprintSha1: secret.certificate.thumbprintSha1, thumbprintSha256: secret.certificate.thumbprintSha256.toUpperCase(), subject: secret.certificate.subject, notAfter: secret.certificate.notAfter.toISOString() };
+    if (secret.certificate) context.certificate = certificateFacts(secret.certificate);
     if (secret.record) records.secret = secret.record;
     phases.secret = elapsed(phaseStart);
     secretFacts = describeSecret(mailbox.app.secret, secret.expiresOn, secret.certificate);

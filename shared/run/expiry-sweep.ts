@@ -9,6 +9,7 @@ import pLimit from 'p-limit';
 import { FAILURE_CODES } from '../contract/codes';
 import type { Failure, RunCounts, Status, Warning } from '../contract/result';
 import { describeLocation, isCertificateLocation } from '../credentials/secret';
+import { certificateFacts } from '../credentials/certificate-use';
 import { SecretReader } from '../credentials/secret-reader';
 import { CheckFailure, ensureError } from '../diagnosis/check-failure';
 import { entraCredentialWarnings } from '../diagnosis/entra-warnings';
@@ -100,6 +101,8 @@ async function dateCredential(mailboxes: MailboxPlan[], plan: RunPlan, secrets: 
     return { ...base, status: 'failed', failure, warnings: [], vaultExpiresOn: null, entra: null, durationMs: Math.round(performance.now() - started) };
   }
   redactor.add(secret.value);
+  // A certificate (issue 18) is dated by its own notAfter: CERTIFICATE_EXPIRING, with its thumbprint.
+  if (secret.certificate) context.certificate = certificateFacts(secret.certificate);
   const warnings = secretWarnings(secret.expiresOn, plan.thresholds.secretExpiryDays, context);
   let entraFacts: CredentialResult['entra'] = null;
   const read = entraRead ? await entraRead : undefined;

@@ -86,4 +86,19 @@ describe('#18 a certificate credential dated by Entra', () => {
     expect(events[0]!.properties).toMatchObject({ code: 'CREDENTIAL_EXPIRING', app: 'importer', credentialKind: 'certificate' });
     expect(JSON.stringify(report)).not.toMatch(/PRIVATE KEY/);
   });
+
+  it('#18 the sweep dates the vault certificate by its notAfter: CERTIFICATE_EXPIRING with its thumbprint and the renewal commands', async () => {
+    const soon = createAppCertificate('importer short', { startsInDays: -360, days: 365 });
+    const s = scenario(200, false);
+    s.apps.find((a) => a.clientId === IMPORTER.clientId)!.credentials!.key.push(keyCredentialOf(soon, '0c0c0c0c-0000-4000-8000-000000000009', 'importer short'));
+    s.vault.secrets = s.vault.secrets.filter((x) => x.name !== 'importer-cert');
+    s.vault.secrets.push(vaultCertificateSecret('importer-cert', soon));
+    tenant.scenario = s;
+    const report = await sweepExpiry(planRun(parseConfig(config(), 'test')), { vaultCredential: credential() });
+    const importer = report.credentials.find((c) => c.app === 'importer')!;
+    const expiring = importer.warnings.find((w) => w.code === 'CERTIFICATE_EXPIRING');
+    expect(expiring).toMatchObject({ credentialKind: 'certificate', thumbprint: soon.thumbprintSha1 });
+    expect(expiring!.remedy).toContain('az keyvault certificate create');
+    expect(importer.warnings.map((w) => w.code)).not.toContain('SECRET_EXPIRING');
+  });
 });
