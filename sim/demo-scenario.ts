@@ -3,6 +3,7 @@
  * ways the setup breaks in real life are present at once, each one on its own mailbox.
  */
 import type { Scenario } from './scenario';
+import { createAppCertificate, keyCredentialOf, vaultCertificateSecret } from './certificates';
 
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const DAY = 24 * 60 * 60 * 1000;
@@ -13,6 +14,9 @@ export const DEMO_IDS = {
   scanner: { clientId: '6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', objectId: 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d' },
   archiver: { clientId: '8c7d6e5f-4a3b-4c2d-9e1f-0a9b8c7d6e5f', objectId: 'b2c3d4e5-f6a7-4b8c-9d0e-1f2a3b4c5d6e' },
   crm: { clientId: '9d8e7f6a-5b4c-4d3e-8f2a-1b0c9d8e7f6a', objectId: 'c3d4e5f6-a7b8-4c9d-8e1f-2a3b4c5d6e7f' },
+  // Certificate credentials (issue 18).
+  payroll: { clientId: '4e5f6a7b-8c9d-4e0f-9a1b-2c3d4e5f6a7b', objectId: 'e5f6a7b8-c9d0-4e1f-8a2b-3c4d5e6f7a8b' },
+  intake: { clientId: '5f6a7b8c-9d0e-4f1a-8b2c-3d4e5f6a7b8c', objectId: 'f6a7b8c9-d0e1-4f2a-9b3c-4d5e6f7a8b9c' },
   monitor: { clientId: 'f0e1d2c3-b4a5-4968-8776-655443322110', objectId: 'd4e5f6a7-b8c9-4d0e-9f1a-2b3c4d5e6f70' },
 };
 
@@ -20,6 +24,12 @@ const recent = (count: number, seen = false) => Array.from({ length: count }, (_
 
 export function demoScenario(): Scenario {
   const ids = DEMO_IDS;
+  // Made when the demo starts (no private key is committed): the payroll importer's certificate,
+  // registered on its app; the claims intake's renewed certificate, never uploaded to its app,
+  // which still holds the previous one.
+  const payroll = createAppCertificate('payroll-import.contoso.com', { startsInDays: -65, days: 365 });
+  const intakeOld = createAppCertificate('claims-intake.contoso.com', { startsInDays: -360, days: 730 });
+  const intakeRenewed = createAppCertificate('claims-intake.contoso.com', { startsInDays: -2, days: 365 });
   return {
     tenants: [TENANT],
     apps: [
@@ -33,6 +43,12 @@ export function demoScenario(): Scenario {
       { clientId: ids.crm.clientId, tenantId: TENANT, displayName: 'CRM mail import', secret: 'Cr9~demo-crm-secret-value.0004', servicePrincipalObjectId: ids.crm.objectId, roles: ['IMAP.AccessAsApp', 'full_access_as_app', 'Mail.ReadWrite', 'Mail.Send'],
         // Someone added a new secret in Entra last week but never put it into the vault.
         credentials: { password: [secretCredential('e1d8c0a2-0004-4c1e-9a51-000000000004', 'crm 2025', 'Cr9', 353, 12), secretCredential('e1d8c0a2-0005-4c1e-9a51-000000000005', 'crm 2026', 'Zq4', 7, 723)], key: [] } },
+      // Signs in with a certificate from the vault (client assertion); its secret is never sent.
+      { clientId: ids.payroll.clientId, tenantId: TENANT, displayName: 'Payroll import', secret: 'Py2~demo-payroll-unused-secret.0006', servicePrincipalObjectId: ids.payroll.objectId, roles: ['IMAP.AccessAsApp'],
+        credentials: { password: [], key: [keyCredentialOf(payroll, 'e1d8c0a2-0006-4c1e-9a51-000000000006', 'payroll import')] } },
+      // The vault holds a renewed certificate that was never uploaded to the app: AADSTS700027.
+      { clientId: ids.intake.clientId, tenantId: TENANT, displayName: 'Claims intake', secret: 'Ck3~demo-intake-unused-secret.0007', servicePrincipalObjectId: ids.intake.objectId, roles: ['IMAP.AccessAsApp'],
+        credentials: { password: [], key: [keyCredentialOf(intakeOld, 'e1d8c0a2-0007-4c1e-9a51-000000000007', 'claims intake 2025')] } },
     ],
     vault: {
       secrets: [
@@ -40,6 +56,8 @@ export function demoScenario(): Scenario {
         { name: 'scanner-imap-secret', value: 'Sc4~demo-scanner-secret-value.0002', expiresOn: new Date(Date.now() + 100 * DAY) },
         { name: 'archiver-imap-secret', value: 'Ar7~demo-archiver-secret-value.0003', expiresOn: new Date(Date.now() + 300 * DAY) },
         { name: 'crm-imap-secret', value: 'Cr9~demo-crm-secret-value.0004', expiresOn: new Date(Date.now() + 12 * DAY) },
+        vaultCertificateSecret('payroll-imap-cert', payroll, { format: 'pkcs12' }),
+        vaultCertificateSecret('intake-imap-cert', intakeRenewed),
       ],
     },
     exchange: {
@@ -48,6 +66,8 @@ export function demoScenario(): Scenario {
         { appId: ids.scanner.clientId, objectId: ids.scanner.objectId },
         { appId: ids.archiver.clientId, objectId: ids.archiver.objectId },
         { appId: ids.crm.clientId, objectId: ids.crm.objectId },
+        { appId: ids.payroll.clientId, objectId: ids.payroll.objectId },
+        { appId: ids.intake.clientId, objectId: ids.intake.objectId },
       ],
       mailboxes: [
         { address: 'invoices@contoso.com', fullAccess: [ids.logicaldoc.objectId], folders: [{ name: 'INBOX', messages: [...recent(40, true), ...recent(3)] }] },
@@ -63,6 +83,8 @@ export function demoScenario(): Scenario {
         { address: 'scans@contoso.com', fullAccess: [ids.scanner.objectId], folders: [{ name: 'INBOX', messages: [] }] },
         { address: 'archive@contoso.com', fullAccess: [ids.archiver.objectId], folders: [{ name: 'INBOX', messages: [] }] },
         { address: 'crm@contoso.com', fullAccess: [ids.crm.objectId], folders: [{ name: 'INBOX', messages: recent(4, true) }] },
+        { address: 'payroll@contoso.com', fullAccess: [ids.payroll.objectId], folders: [{ name: 'INBOX', messages: recent(6, true) }] },
+        { address: 'claims@contoso.com', fullAccess: [ids.intake.objectId], folders: [{ name: 'INBOX', messages: recent(3) }] },
       ],
     },
     monitorIdentity: { clientId: ids.monitor.clientId, tenantId: TENANT, objectId: ids.monitor.objectId, secret: 'Mn1~demo-monitor-identity-secret.0005', graphRoles: ['Application.Read.All', 'Mail.Send'] },
@@ -93,6 +115,9 @@ export function demoConfig(endpoints: { authorityHost: string; keyVaultUrl: stri
       app('crm', ids.crm.clientId, 'crm-imap-secret', 'CRM mail import'),
       // Its secret was never stored in the vault.
       app('helpdesk', ids.crm.clientId, 'helpdesk-imap-secret', 'Helpdesk import'),
+      // Certificate credentials: the certificate's name in the vault, read through its backing secret.
+      { id: 'payroll', tenantId: TENANT, clientId: ids.payroll.clientId, displayName: 'Payroll import', credential: { keyVaultCertificate: 'payroll-imap-cert' } },
+      { id: 'intake', tenantId: TENANT, clientId: ids.intake.clientId, displayName: 'Claims intake', credential: { keyVaultCertificate: 'intake-imap-cert' } },
     ],
     mailboxes: [
       { id: 'invoices', address: 'invoices@contoso.com', app: 'logicaldoc' },
@@ -105,6 +130,8 @@ export function demoConfig(endpoints: { authorityHost: string; keyVaultUrl: stri
       { id: 'archive', address: 'archive@contoso.com', app: 'archiver' },
       { id: 'crm', address: 'crm@contoso.com', app: 'crm' },
       { id: 'helpdesk', address: 'helpdesk@contoso.com', app: 'helpdesk' },
+      { id: 'payroll', address: 'payroll@contoso.com', app: 'payroll' },
+      { id: 'claims', address: 'claims@contoso.com', app: 'intake' },
     ],
   };
 }
@@ -124,6 +151,8 @@ export const DEMO_EXPECTED: Record<string, string> = {
   archive: 'TOKEN_MISSING_ROLE',
   crm: 'SECRET_EXPIRING,EXCESS_PERMISSIONS,CREDENTIAL_EXPIRING,CREDENTIAL_ROTATION_INCOMPLETE',
   helpdesk: 'SECRET_NOT_FOUND',
+  payroll: '',
+  claims: 'TOKEN_INVALID_CERTIFICATE',
 };
 
 /** The demo's mailboxes whose diagnosis differs from what the scenario planted. */

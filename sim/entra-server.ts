@@ -19,6 +19,7 @@ import { createSigningKey, type SigningKey } from './signing-key';
 import { issueAccessToken, type TokenSubject } from './tokens';
 import { BodyTooLargeError, closeServer, listenLoopback, readBody, requestUrl, sendJson } from './http-util';
 import { applyWireFault, type WireFaults } from './wire-faults';
+import { JWT_BEARER, judgeAssertion } from './client-assertion';
 
 export interface EntraOptions {
   /** Read on every request, so a test may change the tenant while the server runs. */
@@ -36,6 +37,8 @@ export interface EntraStats {
   discoveryRequests: number;
   /** Every access token issued, so a leak test can search the outputs for each (bounded). */
   issuedTokens: string[];
+  /** The decoded header of every client assertion received, by client id (bounded): what MSAL signs with (issue 18). */
+  assertionHeaders: { clientId: string; header: Record<string, unknown> }[];
 }
 
 export interface EntraServer {
@@ -55,7 +58,7 @@ function entraTimestamp(): string {
 }
 
 export async function startEntra(options: EntraOptions): Promise<EntraServer> {
-  const stats: EntraStats = { tokenRequests: new Map(), discoveryRequests: 0, issuedTokens: [] };
+  const stats: EntraStats = { tokenRequests: new Map(), discoveryRequests: 0, issuedTokens: [], assertionHeaders: [] };
   let url = '';
 
   const server = createServer({ cert: options.tls.certPem, key: options.tls.keyPem }, (req, res) => {
@@ -79,7 +82,15 @@ export async function startEntra(options: EntraOptions): Promise<EntraServer> {
       const form = new URLSearchParams(await readBody(req));
       const clientId = form.get('client_id') ?? '';
       stats.tokenRequests.set(clientId, (stats.tokenRequests.get(clientId) ?? 0) + 1);
-      const answer = () => answerToken(res, decideToken(options.scenario(), tenant, form), correlationId, traceId);
+      const assertion = form.get('client_assertion');
+      if (assertion && stats.assertionHeaders.length < 1000) {
+        try {
+          stats.assertionHeaders.push({ clientId, header: JSON.parse(Buffer.from(assertion.split('.')[0] ?? '', 'base64url').toString('utf8')) as Record<string, unknown> });
+        } catch {
+          // Not a JWT: judged (and refused) below.
+        }
+      }
+      const answer = () => answerToken(res, decideToken(options.scenario(), tenant, form, url), correlationId, traceId);
       const fault = options.faults?.take('entra', clientId);
       if (!fault) return answer();
       return applyWireFault(fault, req, res, answer, {
@@ -212,7 +223,7 @@ function fail(status: number, error: string, code: number, message: string): Tok
  * replaces the credential check, a scope fault the scope check; 'server-error' and 'hang' hit once
  * the app is known).
  */
-export function decideToken(scenario: Scenario, tenant: string, form: URLSearchParams): TokenDecision {
+export function decideToken(scenario: Scenario, tenant: string, form: URLSearchParams, url = ''): TokenDecision {
   if (!tenantExists(scenario, tenant)) {
     return fail(400, 'invalid_request', 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.`);
   }
@@ -233,15 +244,26 @@ export function decideToken(scenario: Scenario, tenant: string, form: URLSearchP
   if (fault === 'server-error') return fail(503, 'temporarily_unavailable', 90033, 'A transient error has occurred. Please try again.');
   if (fault === 'hang') return { kind: 'hang' };
   if (fault === 'app-disabled') return fail(400, 'unauthorized_client', 7000112, `Application '${clientId}'(${app!.displayName}) is disabled.`);
-  if (fault === 'invalid-certificate' || form.get('client_assertion')) {
+  if (fault === 'invalid-certificate') {
     return fail(401, 'invalid_client', 700027, 'Client assertion failed signature validation.');
   }
-  const secret = form.get('client_secret');
-  if (!secret) return fail(401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
-  if (secret !== (app ? app.secret : mi.secret)) {
-    return fail(401, 'invalid_client', 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`);
+  const assertion = form.get('client_assertion');
+  if (assertion) {
+    // A certificate credential (issue 18): the assertion is judged against the app's registered
+    // certificates (sim/client-assertion.ts). The monitor identity signs in with its secret only.
+    if (!app || form.get('client_assertion_type') !== JWT_BEARER) return fail(401, 'invalid_client', 700027, 'Client assertion failed signature validation.');
+    // 'assertion-clock-skew': Entra's clock an hour ahead of the monitor's (a host whose clock drifted behind).
+    const now = Math.floor(Date.now() / 1000) + (fault === 'assertion-clock-skew' ? 3600 : 0);
+    const refusal = judgeAssertion(app, assertion, [`${url}/${tenant}/oauth2/v2.0/token`, `${url}/${tenant}/oauth2/token`], now);
+    if (refusal) return fail(refusal.status, refusal.error, refusal.code, refusal.message);
+  } else {
+    const secret = form.get('client_secret');
+    if (!secret) return fail(401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+    if (secret !== (app ? app.secret : mi.secret)) {
+      return fail(401, 'invalid_client', 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`);
+    }
   }
-  if (app?.secretExpired) {
+  if (!assertion && app?.secretExpired) {
     return fail(401, 'invalid_client', 7000222, `The provided client secret keys for app '${clientId}' are expired. Visit the Azure portal to create new keys for your app: https://aka.ms/NewClientSecret, or consider using certificate credentials for added security: https://aka.ms/certCreds.`);
   }
   // Conditional Access for workload identities is evaluated once the client has proven itself.

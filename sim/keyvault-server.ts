@@ -1,5 +1,5 @@
 /**
- * The simulated Azure Key Vault (secrets only), over HTTPS on 127.0.0.1, speaking enough of the
+ * The simulated Azure Key Vault (secrets, and certificates as their backing secrets), over HTTPS on 127.0.0.1, speaking enough of the
  * data-plane protocol for @azure/keyvault-secrets to work unchanged:
  *
  * - Challenge-based auth: the SDK's first request carries no token; the 401's
@@ -63,6 +63,7 @@ function attributes(secret: SimVaultSecret): Record<string, unknown> {
   return {
     enabled: secret.enabled ?? true,
     ...(secret.expiresOn ? { exp: Math.floor(secret.expiresOn.getTime() / 1000) } : {}),
+    ...(secret.notBefore ? { nbf: Math.floor(secret.notBefore.getTime() / 1000) } : {}),
     created: CREATED,
     updated: CREATED,
     recoveryLevel: 'Recoverable+Purgeable',
@@ -128,9 +129,13 @@ export async function startKeyVault(options: KeyVaultOptions): Promise<KeyVaultS
     if (secret.enabled === false) {
       return kvError(res, 403, 'Forbidden', 'Operation get is not allowed on a disabled secret.', 'SecretDisabled');
     }
+    const current = secretVersion(secret);
     sendJson(res, 200, {
       value: secret.value,
-      id: `${url}/secrets/${secret.name}/${secretVersion(secret)}`,
+      ...(secret.contentType ? { contentType: secret.contentType } : {}),
+      id: `${url}/secrets/${secret.name}/${current}`,
+      // A certificate's backing secret names the certificate's key and is managed by Key Vault.
+      ...(secret.managed ? { kid: `${url}/keys/${secret.name}/${current}`, managed: true } : {}),
       attributes: attributes(secret),
       tags: {},
     });

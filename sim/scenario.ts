@@ -17,7 +17,8 @@ export type TokenFault =
   | 'conditional-access' // a Conditional Access policy for workload identities blocks it: AADSTS53003
   | 'no-exchange' // the tenant has no Exchange Online: AADSTS500011 for the Exchange resource
   | 'expired-token' // issue a token whose exp passed an hour ago (a stale or replayed token)
-  | 'forged-token'; // issue a token signed by a key Entra does not publish
+  | 'forged-token' // issue a token signed by a key Entra does not publish
+  | 'assertion-clock-skew'; // judge a client assertion by a clock an hour ahead of the monitor's: AADSTS700024
 
 export interface SimApp {
   /** Application (client) id. */
@@ -36,6 +37,12 @@ export interface SimApp {
   tokenFault?: TokenFault;
   /** The app registration's credentials as Microsoft Graph lists them; none when omitted. */
   credentials?: SimAppCredentials;
+  /**
+   * Trust by subject name and issuer (the manifest's trustedCertificateSubjects, issue 18): an
+   * assertion whose x5c chain has this subject, issued by this CA certificate, is accepted
+   * without its certificate being one of the key credentials.
+   */
+  trustedCertificateSubjects?: { subject: string; issuerCertPem: string }[];
 }
 
 /**
@@ -58,6 +65,11 @@ export interface SimKeyCredential {
   endDateTime: Date;
   /** Base64 SHA-1 thumbprint (Graph `customKeyIdentifier`). */
   customKeyIdentifier: string;
+  /**
+   * The public certificate (PEM) Entra verifies a client assertion against (issue 18); a key
+   * credential without it is listed by Graph but signs nothing in (an old fixture's stand-in).
+   */
+  certPem?: string;
 }
 
 export interface SimAppCredentials {
@@ -89,6 +101,12 @@ export interface SimVaultSecret {
   expiresOn?: Date;
   /** Answer 403 to this secret (the reading identity lacks *Key Vault Secrets User*). */
   accessDenied?: boolean;
+  /** `contentType` of the secret bundle: a certificate's backing secret has application/x-pem-file or application/x-pkcs12. */
+  contentType?: string;
+  /** A certificate's backing secret: Key Vault sets `managed: true` and `kid` (sim/certificates.ts). */
+  managed?: boolean;
+  /** Key Vault `nbf` attribute. */
+  notBefore?: Date;
 }
 
 export interface SimFolder {

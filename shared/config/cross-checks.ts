@@ -20,7 +20,7 @@ export function crossCheck(raw: unknown): ConfigProblem[] {
       else appIds.set(app.id, index);
     }
     const credential = app.credential;
-    if (isObject(credential) && 'keyVaultSecret' in credential && !credential.keyVaultUrl && !raw.keyVaultUrl) {
+    if (isObject(credential) && ('keyVaultSecret' in credential || 'keyVaultCertificate' in credential) && !credential.keyVaultUrl && !raw.keyVaultUrl) {
       problems.push({ path: `$.apps[${index}].credential.keyVaultUrl`, message: 'is required: set it here or set the top-level keyVaultUrl' });
     }
   });

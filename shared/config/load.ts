@@ -41,7 +41,7 @@ function problemsOf(issues: z.core.$ZodIssue[], prefix: PropertyKey[] = []): Con
 }
 
 function unionMessage(path: PropertyKey[]): string {
-  if (path.at(-1) === 'credential') return 'must be {"keyVaultSecret": "<secret name>"} (optional "version", "keyVaultUrl") or {"env": "<VARIABLE>"}';
+  if (path.at(-1) === 'credential') return 'must be {"keyVaultSecret": "<secret name>"} (optional "version", "keyVaultUrl") or {"env": "<VARIABLE>"}, or for a certificate {"keyVaultCertificate": "<certificate name>"} (optional "version", "keyVaultUrl", "sendX5c") or {"certificateFile": "<path>"}';
   if (path.at(-1) === 'cloud') return 'must be "public", "usgov", "china" or {"authorityHost": "https://...", "imapResource": "https://..."}';
   return 'does not match any accepted shape';
 }

@@ -41,6 +41,40 @@ const envCredential = z
   })
   .strict();
 
+// A certificate (client assertion) instead of a client secret (issue 18). The private key is read
+// the way Key Vault serves it: the certificate's backing secret, PEM or PKCS#12, under the same name.
+const sendX5c = z
+  .boolean()
+  .optional()
+  .describe('Send the certificate chain (x5c) with each assertion: needed only when the app trusts certificates by subject name and issuer');
+
+const keyVaultCertificateCredential = z
+  .object({
+    keyVaultCertificate: z
+      .string()
+      .regex(/^[0-9A-Za-z-]{1,127}$/, 'must be a Key Vault certificate name (1-127 letters, digits and dashes)')
+      .describe('Name of the Key Vault certificate the app signs in with (its key must be exportable)'),
+    version: z
+      .string()
+      .regex(/^[0-9a-f]{32}$/i, 'must be a 32-character certificate version id')
+      .optional()
+      .describe('Pin one certificate version; the latest when omitted'),
+    keyVaultUrl: vaultUrl.optional().describe('Vault of this app; the top-level keyVaultUrl when omitted'),
+    sendX5c,
+  })
+  .strict();
+
+const fileCertificateCredential = z
+  .object({
+    certificateFile: z
+      .string()
+      .min(1)
+      .max(4096, { error: 'must be at most 4,096 characters long' })
+      .describe('Path of a PEM file (certificate and unencrypted private key) or a PKCS#12 file without a password (local runs)'),
+    sendX5c,
+  })
+  .strict();
+
 const cloud = z.union([
   z.enum(['public', 'usgov', 'china']),
   z
@@ -88,7 +122,7 @@ export const appSchema = z
     tenantId: guid('directory (tenant) id'),
     clientId: guid('application (client) id'),
     displayName: displayName.optional(),
-    credential: z.union([keyVaultCredential, envCredential]),
+    credential: z.union([keyVaultCredential, envCredential, keyVaultCertificateCredential, fileCertificateCredential]),
   })
   .strict();
 

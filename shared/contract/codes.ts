@@ -33,6 +33,20 @@ export const FAILURE_CODES = {
   TOKEN_APP_DISABLED: 'permission',
   // AADSTS53003: a Conditional Access policy for workload identities refused the token.
   TOKEN_BLOCKED_BY_POLICY: 'permission',
+  // Certificate credentials (issue 18). Entra's refusals of a client assertion:
+  // AADSTS700024: the assertion's nbf/exp do not cover Entra's clock: the monitor's clock is off.
+  TOKEN_ASSERTION_OUT_OF_TIME: 'config',
+  // AADSTS700021 / AADSTS700023: the assertion's issuer/subject is not the client id, or its audience not the authority.
+  TOKEN_ASSERTION_INVALID: 'config',
+  // The certificate as read from the vault or file, before any token request:
+  CERTIFICATE_EXPIRED: 'credential',
+  CERTIFICATE_NOT_YET_VALID: 'credential',
+  // The certificate came without its private key (a Key Vault certificate whose key is not exportable).
+  CERTIFICATE_NO_PRIVATE_KEY: 'config',
+  // A PKCS#12 or PEM key protected by a password.
+  CERTIFICATE_PASSWORD_PROTECTED: 'config',
+  // Neither PEM nor PKCS#12, no certificate in it, a key that is not RSA or belongs to none of its certificates.
+  CERTIFICATE_UNUSABLE: 'config',
   IMAP_DNS: 'network',
   IMAP_CONNECT_REFUSED: 'network',
   IMAP_TLS: 'network',
@@ -67,6 +81,8 @@ export const WARNING_CODES = [
   // A notification channel failed in the previous run (run-level).
   'NOTIFY_CHANNEL_FAILED',
   'TRANSIENT_RETRIED',
+  // The certificate the app signs in with ends within thresholds.secretExpiryDays (its notAfter).
+  'CERTIFICATE_EXPIRING',
 ] as const;
 export type WarningCode = (typeof WARNING_CODES)[number];
 

@@ -42,13 +42,16 @@ export interface TokenFacts {
 
 /** Non-secret facts about the client secret the check used (never its value). */
 export interface SecretFacts {
-  /** `keyVault`: a vault secret (its name); `env`: an environment variable (its name). */
-  source: 'keyVault' | 'env';
+  /** `keyVault`: a vault secret or certificate (its name); `env`: an environment variable (its name); `file`: a certificate file (its path). */
+  source: 'keyVault' | 'env' | 'file';
   name: string;
   /** The vault secret's `expiresOn` (ISO); null when it has none, and for an environment variable. */
   expiresOn: string | null;
   /** Whole days until `expiresOn`, negative once past; null when it is null. */
   daysLeft: number | null;
+  /** Only for a certificate (issue 18): `certificate`, with its SHA-1 thumbprint; a secret has neither field. */
+  credentialKind?: 'certificate';
+  thumbprint?: string;
 }
 
 export interface CheckResult {

@@ -109,8 +109,9 @@ function transientVaultError(error: unknown): Transient | undefined {
   return code && TRANSIENT_NETWORK_CODES.has(code) ? { reason: code } : undefined;
 }
 
-export async function readKeyVaultSecret(vaultUrl: string, name: string, version: string | undefined, access: VaultAccess, record: AttemptRecord = newRecord()): Promise<ReadSecret> {
-  const where = `secret ${name} in ${vaultUrl}`;
+export async function readKeyVaultSecret(vaultUrl: string, name: string, version: string | undefined, access: VaultAccess, record: AttemptRecord = newRecord(), kind: 'secret' | 'certificate' = 'secret'): Promise<ReadSecret> {
+  // A certificate is read through its backing secret, which has the certificate's name.
+  const where = `${kind} ${name} in ${vaultUrl}`;
   const relaxed = !isKeyVaultDomain(vaultUrl);
   const credential = monitorCredential(access);
   const { SecretClient } = require('@azure/keyvault-secrets') as typeof KeyVaultSecrets;
@@ -136,7 +137,7 @@ export async function readKeyVaultSecret(vaultUrl: string, name: string, version
   }
   if (secret.properties.enabled === false) throw new CheckFailure('SECRET_DISABLED', 'secret', `${where} is disabled`, { attempts: record.attempts });
   if (!secret.value) throw new CheckFailure('SECRET_NOT_FOUND', 'secret', `${where} has no value`, { attempts: record.attempts });
-  return { value: secret.value, expiresOn: secret.properties.expiresOn ?? null, record };
+  return { value: secret.value, expiresOn: secret.properties.expiresOn ?? null, record, ...(secret.properties.contentType ? { contentType: secret.properties.contentType } : {}) };
 }
 
 /**

@@ -4,8 +4,9 @@
  */
 import { CheckFailure } from '../diagnosis/check-failure';
 import { BoundedCache } from '../run/bounded-cache';
+import { readCertificateFile, usableCertificate } from './certificate-reader';
 import { readKeyVaultSecret, type VaultAccess } from './keyvault-secret';
-import { describeLocation, type ReadSecret, type SecretLocation } from './secret';
+import { describeLocation, isCertificateLocation, type ReadSecret, type SecretLocation } from './secret';
 
 const WARM_CACHE_MS = 5 * 60 * 1000;
 /** Bounded like every cache of a warm host: a config can only name so many secrets. */
@@ -25,7 +26,7 @@ export class SecretReader {
     const key = keyOf(location);
     let pending = this.inFlight.get(key);
     if (!pending) {
-      pending = this.load(key, location).then((secret) => usableSecret(secret, location));
+      pending = this.load(key, location).then((secret) => (isCertificateLocation(location) ? usableCertificate(secret, location) : usableSecret(secret, location)));
       this.inFlight.set(key, pending);
     }
     return pending;
@@ -38,10 +39,12 @@ export class SecretReader {
       if (value === '') throw new CheckFailure('SECRET_NOT_FOUND', 'secret', `${describeLocation(location)} is set but empty`);
       return { value };
     }
+    // Read on every run: a local file costs nothing, and a replaced file is seen at once.
+    if ('certificateFile' in location) return readCertificateFile(location);
     const cached = this.useWarmCache ? warm.get(key) : undefined;
-    if (cached && cached.until > Date.now()) return { value: cached.secret.value, expiresOn: cached.secret.expiresOn };
+    if (cached && cached.until > Date.now()) return { value: cached.secret.value, expiresOn: cached.secret.expiresOn, ...(cached.secret.contentType ? { contentType: cached.secret.contentType } : {}) };
     this.reads++;
-    const secret = await readKeyVaultSecret(location.vaultUrl, location.name, location.version, this.access);
+    const secret = await readKeyVaultSecret(location.vaultUrl, location.name, location.version, this.access, undefined, location.certificate ? 'certificate' : 'secret');
     if (this.useWarmCache) warm.set(key, { secret, until: Date.now() + WARM_CACHE_MS });
     return secret;
   }
@@ -73,7 +76,9 @@ export function forgetWarmSecret(location: SecretLocation): void {
 }
 
 function keyOf(location: SecretLocation): string {
-  return 'env' in location ? `env:${location.env}` : `kv:${location.vaultUrl}|${location.name}|${location.version ?? ''}`;
+  if ('env' in location) return `env:${location.env}`;
+  if ('certificateFile' in location) return `file:${location.certificateFile}`;
+  return `kv:${location.vaultUrl}|${location.name}|${location.version ?? ''}`;
 }
 
 export function clearWarmSecretCache(): void {

@@ -16,7 +16,18 @@ const BY_AADSTS: Record<number, FailureCode> = {
   90002: 'TOKEN_TENANT_NOT_FOUND',
   1002012: 'TOKEN_INVALID_SCOPE',
   70011: 'TOKEN_INVALID_SCOPE',
+  // Client assertions (certificate credentials, issue 18), as Entra's error reference and the
+  // Azure SDK's troubleshooting guide document them:
+  // 700027 "Client assertion failed signature validation" / the certificate is not registered or expired on the app.
   700027: 'TOKEN_INVALID_CERTIFICATE',
+  // 700030 "Invalid certificate - subject name in certificate isn't authorized" (trust by subject name and issuer).
+  700030: 'TOKEN_INVALID_CERTIFICATE',
+  // 700024 "Client assertion is not within its valid time range".
+  700024: 'TOKEN_ASSERTION_OUT_OF_TIME',
+  // 700021 "Client assertion application identifier doesn't match 'client_id' parameter".
+  700021: 'TOKEN_ASSERTION_INVALID',
+  // 700023 "Client assertion audience claim does not match Realm issuer".
+  700023: 'TOKEN_ASSERTION_INVALID',
   7000112: 'TOKEN_APP_DISABLED',
   53003: 'TOKEN_BLOCKED_BY_POLICY',
   // "The resource principal named X was not found in the tenant": the scope names a resource the

@@ -9,6 +9,8 @@ import type { AppCredentials, AppCredentialsRead, EntraSecret } from '../entra/a
 import type { RemedyContext } from './remedy-context';
 import { az } from './printed-commands';
 import { warning } from './warnings';
+import type { LoadedCertificate } from '../credentials/certificate';
+import { entraCertificateWarnings } from './entra-certificate-warnings';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Dates typed by hand into Key Vault are rounded to the day: only a larger gap is a disagreement. */
@@ -43,6 +45,8 @@ export function newerSecret(secrets: EntraSecret[], inUse: EntraSecret): EntraSe
 export interface EntraWarningInput {
   app: AppCredentials;
   secretValue: string;
+  /** Set when the app signs in with a certificate: matched by thumbprint instead of hint (issue 18). */
+  certificate?: LoadedCertificate;
   /** Key Vault's expiresOn: a Date, null (none set), undefined (env secret). */
   vaultExpiresOn: Date | null | undefined;
   thresholdDays: number;
@@ -53,6 +57,7 @@ export interface EntraWarningInput {
 export function entraCredentialWarnings(input: EntraWarningInput): Warning[] {
   const { app, secretValue, vaultExpiresOn, thresholdDays, context } = input;
   const now = input.now ?? Date.now();
+  if (input.certificate) return entraCertificateWarnings({ app, certificate: input.certificate, thresholdDays, context, now });
   const inUse = secretInUse(app.secrets, secretValue, vaultExpiresOn);
   // No secret with this hint: the value is not one of the app's secrets (the token step says
   // which way it fails); nothing here to date.

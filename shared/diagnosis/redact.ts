@@ -24,8 +24,11 @@ export class Redactor {
     let out = text;
     this.ordered ??= [...this.values].sort((a, b) => b.length - a.length);
     for (const value of this.ordered) if (out.includes(value)) out = out.split(value).join('[redacted]');
-    // Anything shaped like a JWT, even one this run did not issue.
-    return out.replace(/eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]*/g, '[redacted-token]');
+    // Anything shaped like a JWT, even one this run did not issue; and any PEM private key block
+    // (a certificate credential's key, issue 18), cut off or not.
+    return out
+      .replace(/eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]*/g, '[redacted-token]')
+      .replace(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g, '[redacted-private-key]');
   }
 }
 

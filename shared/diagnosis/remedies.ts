@@ -7,6 +7,7 @@
 import type { FailureCode, WarningCode } from '../contract/codes';
 import { EXCHANGE_APP_ID } from '../config/clouds';
 import { az, pwsh } from './printed-commands';
+import { certificateFailureRemedy, certificateWarningRemedy, isCertificateContext } from './certificate-remedies';
 import { ps, psArg, sh } from './quote';
 import { vaultName, type RemedyContext } from './remedy-context';
 
@@ -84,6 +85,9 @@ const vaultArg = (vaultUrl: string): string => {
 };
 
 export function failureRemedy(code: FailureCode, c: RemedyContext): string {
+  // An app that signs in with a certificate (issue 18) has its own remedies for its credential.
+  const forCertificate = certificateFailureRemedy(code, c);
+  if (forCertificate !== undefined) return forCertificate;
   // A vault remedy for a credential that is not in a vault (a code the engine raises only for vault
   // reads) still prints a command that parses: placeholders, never an empty argument.
   const vault = 'vaultUrl' in c.secret ? vaultName(c.secret.vaultUrl) : 'the vault';
@@ -95,7 +99,7 @@ export function failureRemedy(code: FailureCode, c: RemedyContext): string {
     case 'SECRET_NOT_FOUND':
       return 'vaultUrl' in c.secret
         ? `The vault has no secret ${c.secret.name}. Check credential.keyVaultSecret of app ${c.appId}, or store it: ${storeNewSecret(c)}`
-        : `Set the environment variable ${c.secret.env} to the client secret Value of app ${c.clientId} before running the check.`;
+        : `Set the environment variable ${(c.secret as { env: string }).env} to the client secret Value of app ${c.clientId} before running the check.`;
     case 'SECRET_ACCESS_DENIED':
       if (c.errorCode === 'VaultScopeRefused') {
         return `The host named as the vault (${'vaultUrl' in c.secret ? c.secret.vaultUrl : ''}) asked for a token that is not for Key Vault, so none was sent. Check keyVaultUrl of app ${c.appId} (or the top-level one): it must be the vault's URI, ${az('az keyvault show --name <vault name> --query properties.vaultUri -o tsv')}.`;
@@ -121,7 +125,7 @@ export function failureRemedy(code: FailureCode, c: RemedyContext): string {
       if (c.errorCode === 'SECRET_WHITESPACE') {
         return 'vaultUrl' in c.secret
           ? `Store the Value again without the whitespace (type or paste it; a file written with echo ends with a line break): ${az(`az keyvault secret set --vault-name ${va} --name ${secretName} --value "<the secret's Value>"`)}`
-          : `Set ${c.secret.env} to the Value without the whitespace: export ${c.secret.env}="$(printf %s "$${c.secret.env}" | tr -d '\\r\\n')" (a file written with echo ends with a line break).`;
+          : `Set ${envOf(c)} to the Value without the whitespace: export ${envOf(c)}="$(printf %s "$${envOf(c)}" | tr -d '\\r\\n')" (a file written with echo ends with a line break).`;
       }
       return `Entra rejected the client secret of app ${c.clientId} (AADSTS7000215) — often the secret's ID was stored instead of its Value. ${newSecret(c)}`;
     case 'TOKEN_SECRET_EXPIRED':
@@ -205,10 +209,26 @@ export function failureRemedy(code: FailureCode, c: RemedyContext): string {
       return `The check of ${c.address} ran out of its time budget. See the phase timings for the slow step, or raise timeouts.checkMs.`;
     case 'INTERNAL':
       return 'A bug in the monitor, not a mailbox problem: report it with this message and the run report.';
+    case 'TOKEN_ASSERTION_OUT_OF_TIME':
+    case 'TOKEN_ASSERTION_INVALID':
+    case 'CERTIFICATE_EXPIRED':
+    case 'CERTIFICATE_NOT_YET_VALID':
+    case 'CERTIFICATE_NO_PRIVATE_KEY':
+    case 'CERTIFICATE_PASSWORD_PROTECTED':
+    case 'CERTIFICATE_UNUSABLE':
+      // Certificate credentials only: certificateFailureRemedy answered above for those apps.
+      return `App ${c.appId} is configured with a client secret, which cannot fail this way: check credential of app ${c.appId} in the config.`;
   }
 }
 
+const envOf = (c: RemedyContext): string => (c.secret as { env: string }).env;
+
 export function warningRemedy(code: WarningCode, c: RemedyContext): string | undefined {
+  if (isCertificateContext(c)) return certificateWarningRemedy(code, c) ?? (code.startsWith('SECRET_') || code.startsWith('CREDENTIAL_') ? undefined : generalWarningRemedy(code, c));
+  return generalWarningRemedy(code, c);
+}
+
+function generalWarningRemedy(code: WarningCode, c: RemedyContext): string | undefined {
   switch (code) {
     case 'SECRET_EXPIRING':
     case 'SECRET_EXPIRED_IN_VAULT':

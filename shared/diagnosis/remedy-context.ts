@@ -15,8 +15,13 @@ export interface RemedyContext {
   /** Exchange Online's resource in this cloud: what `imapResource` should be. */
   exchangeResource: string;
   authorityHost: string;
-  /** Where the client secret lives: a vault secret or an environment variable. */
-  secret: { vaultUrl: string; name: string } | { env: string };
+  /**
+   * Where the client secret lives: a vault secret or an environment variable; for an app that
+   * signs in with a certificate (issue 18), a vault certificate (`certificate: true`) or a file.
+   */
+  secret: { vaultUrl: string; name: string; certificate?: true; sendX5c?: true } | { env: string } | { certificateFile: string; sendX5c?: true };
+  /** The certificate the monitor read (public facts only), once read. */
+  certificate?: { thumbprintSha1: string; thumbprintSha256: string; subject: string; notAfter: string };
   /** From the token, when one was obtained. */
   objectId?: string;
   roles?: string[];

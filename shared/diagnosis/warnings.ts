@@ -23,6 +23,7 @@ export function warning(code: WarningCode, message: string, context: RemedyConte
 
 /** Key Vault's `expiresOn`: undefined for an env secret (nothing to say), null for "never". */
 export function secretWarnings(expiresOn: Date | null | undefined, thresholdDays: number, context: RemedyContext, now = Date.now()): Warning[] {
+  if (context.certificate) return certificateWarnings(context.certificate, thresholdDays, context, now);
   if (expiresOn === undefined) return [];
   if (expiresOn === null) {
     return [warning('SECRET_NO_EXPIRY', 'the vault secret has no expiry date, so its expiry cannot be warned about', context)];
@@ -36,6 +37,24 @@ export function secretWarnings(expiresOn: Date | null | undefined, thresholdDays
     return [warning('SECRET_EXPIRING', `the vault secret expires on ${expiresOn.toISOString().slice(0, 10)}, in ${daysLeft} day(s)`, context, data)];
   }
   return [];
+}
+
+/**
+ * A certificate dates itself (issue 18): its notAfter, from the vault or the file. One past its
+ * end never gets here (CERTIFICATE_EXPIRED fails the read).
+ */
+function certificateWarnings(certificate: NonNullable<RemedyContext['certificate']>, thresholdDays: number, context: RemedyContext, now: number): Warning[] {
+  const notAfter = new Date(certificate.notAfter);
+  const daysLeft = daysUntil(notAfter, now);
+  if (daysLeft >= thresholdDays) return [];
+  return [
+    warning('CERTIFICATE_EXPIRING', `the certificate (thumbprint ${certificate.thumbprintSha1}, ${certificate.subject}) expires on ${certificate.notAfter.slice(0, 10)}, in ${daysLeft} day(s)`, context, {
+      credentialKind: 'certificate',
+      thumbprint: certificate.thumbprintSha1,
+      expiresOn: notAfter.toISOString(),
+      daysLeft,
+    }),
+  ];
 }
 
 /**

@@ -20,6 +20,9 @@ export interface EntraSecret {
 export interface EntraCertificate {
   keyId: string;
   displayName: string | null;
+  /** Base64 of the certificate's SHA-1 thumbprint: how the one in use is recognised (issue 18). */
+  customKeyIdentifier: string | null;
+  start: Date | null;
   end: Date;
 }
 
@@ -73,7 +76,19 @@ const graphApplication = z.object(
         { error: 'must be a list' },
       )
       .nullish(),
-    keyCredentials: z.array(z.object({ keyId: guid, displayName: optionalText(OUTSIDE_TEXT_CHARS), endDateTime: date }), { error: 'must be a list' }).nullish(),
+    keyCredentials: z
+      .array(
+        z.object({
+          keyId: guid,
+          displayName: optionalText(OUTSIDE_TEXT_CHARS),
+          // The SHA-1 thumbprint, base64 (issue 18 matches the certificate in use by it).
+          customKeyIdentifier: optionalText(100),
+          startDateTime: date.nullish().transform((v) => v ?? null),
+          endDateTime: date,
+        }),
+        { error: 'must be a list' },
+      )
+      .nullish(),
   },
   { error: 'must be an application object' },
 );
@@ -100,7 +115,7 @@ export function parseApplication(body: unknown, what: string): AppCredentialsRea
       appId: app.appId,
       displayName: app.displayName,
       secrets: (app.passwordCredentials ?? []).map((p) => ({ keyId: p.keyId, displayName: p.displayName, hint: p.hint, start: p.startDateTime, end: p.endDateTime })),
-      certificates: (app.keyCredentials ?? []).map((k) => ({ keyId: k.keyId, displayName: k.displayName, end: k.endDateTime })),
+      certificates: (app.keyCredentials ?? []).map((k) => ({ keyId: k.keyId, displayName: k.displayName, customKeyIdentifier: k.customKeyIdentifier, start: k.startDateTime, end: k.endDateTime })),
     },
   };
 }

@@ -11,7 +11,8 @@ import { TeamsChannel } from './channels/teams';
 import { WebhookChannel } from './channels/webhook';
 
 /** Where a channel's URL is kept, by name only (the value is the secret). */
-const refName = (ref: CredentialRef) => ('env' in ref ? `environment variable ${ref.env}` : `Key Vault secret ${ref.keyVaultSecret}`);
+const refName = (ref: CredentialRef) =>
+  'env' in ref ? `environment variable ${ref.env}` : 'keyVaultSecret' in ref ? `Key Vault secret ${ref.keyVaultSecret}` : 'a certificate (not a URL)';
 
 export function channelsFromConfig(notify: NotifyConfig, secrets: SecretReader, defaultVaultUrl: string | undefined, graph: GraphClient | undefined): Channel[] {
   const secret = (ref: CredentialRef) => async () => (await secrets.read(secretLocation(ref, defaultVaultUrl))).value;

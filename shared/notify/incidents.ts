@@ -45,7 +45,7 @@ export interface Decision {
 }
 
 /** Credential warnings belong to the credential's incident, not to each mailbox's. */
-export const CREDENTIAL_WARNINGS = new Set(['SECRET_EXPIRING', 'SECRET_EXPIRED_IN_VAULT', 'CREDENTIAL_EXPIRING', 'CREDENTIAL_ROTATION_INCOMPLETE', 'CREDENTIAL_EXPIRY_MISMATCH']);
+export const CREDENTIAL_WARNINGS = new Set(['SECRET_EXPIRING', 'SECRET_EXPIRED_IN_VAULT', 'CREDENTIAL_EXPIRING', 'CREDENTIAL_ROTATION_INCOMPLETE', 'CREDENTIAL_EXPIRY_MISMATCH', 'CERTIFICATE_EXPIRING']);
 
 export function mailboxWarningKinds(result: CheckResult): string {
   return [...new Set(result.warnings.map((w) => w.code).filter((c) => !CREDENTIAL_WARNINGS.has(c)))].sort().join(',');
@@ -134,7 +134,8 @@ export function observe(results: CheckResult[], now = Date.now()): Observation[]
 /** Entra's date wins over the vault's copy; with neither warning the credential is outside the window. */
 export function credentialObservation(app: string, warnings: Warning[], now = Date.now()): Observation {
   const entra = warnings.find((w) => w.code === 'CREDENTIAL_EXPIRING');
-  const vault = warnings.find((w) => w.code === 'SECRET_EXPIRING' || w.code === 'SECRET_EXPIRED_IN_VAULT');
+  // A certificate's own notAfter (issue 18) is its vault date.
+  const vault = warnings.find((w) => w.code === 'SECRET_EXPIRING' || w.code === 'SECRET_EXPIRED_IN_VAULT' || w.code === 'CERTIFICATE_EXPIRING');
   const warning = entra ?? vault;
   const end = warning ? ((warning.endDateTime ?? warning.expiresOn) as string | undefined) : undefined;
   const daysLeft = end ? Math.floor((Date.parse(end) - now) / DAY_MS) : null;

@@ -7,7 +7,7 @@
  */
 import { PHASES } from '../contract/codes';
 import type { CheckResult, RunReport, Warning } from '../contract/result';
-import { describeLocation, type SecretLocation } from '../credentials/secret';
+import { describeLocation, isCertificateLocation, locationName, type SecretLocation } from '../credentials/secret';
 import type { RunPlan } from '../run/plan';
 import type { RunContext } from './sink';
 import type { ExpiryReport } from '../run/expiry-sweep';
@@ -109,13 +109,13 @@ function availability(result: CheckResult, plan: RunPlan, run: RunContext): Avai
  * secret: its name and vault URL; an environment variable: its name, and where it is read).
  */
 function secretIdentity(location: SecretLocation): Properties {
-  return 'env' in location
-    ? { [PROPS.secretName]: location.env, [PROPS.vault]: describeLocation(location) }
-    : { [PROPS.secretName]: location.name, [PROPS.vault]: location.vaultUrl };
+  return { [PROPS.secretName]: locationName(location), [PROPS.vault]: 'vaultUrl' in location ? location.vaultUrl : describeLocation(location) };
 }
 
 function secretKey(location: SecretLocation): string {
-  return 'env' in location ? `env:${location.env}` : `${location.vaultUrl}|${location.name}|${location.version ?? ''}`;
+  if ('env' in location) return `env:${location.env}`;
+  if ('certificateFile' in location) return `file:${location.certificateFile}`;
+  return `${location.vaultUrl}|${location.name}|${location.version ?? ''}`;
 }
 
 /** The expiry warning an event is about: by EXPIRY_WARNINGS' order, so Entra's date wins. */
@@ -151,6 +151,8 @@ function secretEvents(report: RunReport, plan: RunPlan, run: RunContext): EventI
       [PROPS.clientId]: [...clientIds].join(','),
       [PROPS.tenantId]: [...tenantIds].join(','),
       ...secretIdentity(location),
+      // Added, not renamed (issue 18): the event name stays SecretExpiring for certificates too.
+      [PROPS.credentialKind]: isCertificateLocation(location) ? 'certificate' : 'secret',
       ...(typeof (warning.endDateTime ?? warning.expiresOn) === 'string' ? { [PROPS.expiresOn]: (warning.endDateTime ?? warning.expiresOn) as string } : {}),
       [PROPS.mailboxes]: clip(mailboxes.join(',')),
       ...(warning.remedy ? { [PROPS.remedy]: clip(warning.remedy) } : {}),
@@ -181,6 +183,7 @@ export function sweepEvents(report: ExpiryReport, plan: RunPlan, run: RunContext
         [PROPS.clientId]: c.clientId,
         [PROPS.tenantId]: c.tenantId,
         ...(location ? secretIdentity(location) : { [PROPS.secretName]: c.secret }),
+        [PROPS.credentialKind]: c.credentialKind ?? 'secret',
         ...(expiresOn ? { [PROPS.expiresOn]: expiresOn } : {}),
         [PROPS.mailboxes]: clip(c.mailboxes.join(',')),
         ...(warning.remedy ? { [PROPS.remedy]: clip(warning.remedy) } : {}),

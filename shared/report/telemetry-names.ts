@@ -43,10 +43,12 @@ export const PROPS = {
   /** Comma-separated warning codes of a degraded (or failed) mailbox. */
   warnings: 'warnings',
   remedy: 'remedy',
-  /** SecretExpiring: the warning code (CREDENTIAL_EXPIRING, SECRET_EXPIRING or SECRET_EXPIRED_IN_VAULT). */
+  /** SecretExpiring: the warning code (CREDENTIAL_EXPIRING, SECRET_EXPIRING, SECRET_EXPIRED_IN_VAULT or CERTIFICATE_EXPIRING). */
   secretName: 'secretName',
   vault: 'vault',
   expiresOn: 'expiresOn',
+  /** SecretExpiring: `secret` or `certificate` (issue 18): which kind of credential expires. */
+  credentialKind: 'credentialKind',
   /** SecretExpiring: the mailboxes whose check read this credential. */
   mailboxes: 'mailboxes',
 } as const;
@@ -74,7 +76,7 @@ export const MEASUREMENTS = {
  * Warning codes that raise a SecretExpiring event. CREDENTIAL_EXPIRING (Entra's own end date, read
  * from Microsoft Graph) is preferred over the vault's copy when a result has both.
  */
-export const EXPIRY_WARNINGS = ['CREDENTIAL_EXPIRING', 'SECRET_EXPIRING', 'SECRET_EXPIRED_IN_VAULT'] as const;
+export const EXPIRY_WARNINGS = ['CREDENTIAL_EXPIRING', 'SECRET_EXPIRING', 'SECRET_EXPIRED_IN_VAULT', 'CERTIFICATE_EXPIRING'] as const;
 
 /** Failure codes that mean the monitor broke: an exception, never an availability result. */
 export const MONITOR_FAILURE_CODES = ['INTERNAL', 'CONFIG_INVALID'] as const;

@@ -14,7 +14,9 @@ import type { AppCredentialsReader } from '../entra/app-credentials';
 import { entraCredentialWarnings } from '../diagnosis/entra-warnings';
 import { backlogWarnings, daysUntil, permissionWarnings, retryWarnings, secretWarnings, slowWarnings, withEntraFacts } from '../diagnosis/warnings';
 import { forgetWarmSecret, type SecretReader } from '../credentials/secret-reader';
-import type { SecretLocation } from '../credentials/secret';
+import { locationName, type SecretLocation } from '../credentials/secret';
+import type { LoadedCertificate } from '../credentials/certificate';
+import { certificateFacts, privateKeyForms, tokenCertificate } from '../credentials/certificate-use';
 import { probeImap } from '../imap/probe';
 import type { TlsReuse } from '../imap/tls-reuse';
 import { checkClaims, decodeClaims, tokenFacts } from '../token/claims';
@@ -64,9 +66,12 @@ export async function checkMailbox(mailbox: MailboxPlan, run: RunPlan, deps: Che
   try {
     const secret = await race(deps.secrets.read(mailbox.app.secret), signal);
     deps.redactor.add(secret.value);
+    // A certificate's private key also in the forms an echo could show it (issue 18): its base64 DER and each PEM line.
+    for (const form of privateKeyForms(secret.value, secret.certificate)) deps.redactor.add(form);
+    if (secret.certificate) context.certificate = certificateFacts(secret.certificate);
     if (secret.record) records.secret = secret.record;
     phases.secret = elapsed(phaseStart);
-    secretFacts = describeSecret(mailbox.app.secret, secret.expiresOn);
+    secretFacts = describeSecret(mailbox.app.secret, secret.expiresOn, secret.certificate);
     warnings.push(...secretWarnings(secret.expiresOn, run.thresholds.secretExpiryDays, context));
     // Entra's own end date is read alongside the login, never in its way.
     const entraRead = deps.entra?.read(mailbox.app.clientId);
@@ -79,6 +84,7 @@ export async function checkMailbox(mailbox: MailboxPlan, run: RunPlan, deps: Che
         tenantId: mailbox.app.tenantId,
         clientId: mailbox.app.clientId,
         secret: secret.value,
+        ...(secret.certificate ? { certificate: tokenCertificate(secret.certificate, mailbox.app.secret) } : {}),
         authorityHost: run.cloud.authorityHost,
         scope: `${run.cloud.imapResource}/.default`,
         timeoutMs: run.timeouts.tokenMs,
@@ -121,11 +127,11 @@ export async function checkMailbox(mailbox: MailboxPlan, run: RunPlan, deps: Che
     checkedBy = performance.now();
     const entra = entraRead && (await settledBefore(entraRead, signal));
     if (entra?.ok) {
-      warnings.push(...entraCredentialWarnings({ app: entra.app, secretValue: secret.value, vaultExpiresOn: secret.expiresOn, thresholdDays: run.thresholds.secretExpiryDays, context }));
+      warnings.push(...entraCredentialWarnings({ app: entra.app, secretValue: secret.value, certificate: secret.certificate, vaultExpiresOn: secret.expiresOn, thresholdDays: run.thresholds.secretExpiryDays, context }));
       withEntraFacts(warnings, context);
     }
   } catch (thrown) {
-    if (thrown instanceof CheckFailure && (thrown.code === 'TOKEN_INVALID_SECRET' || thrown.code === 'TOKEN_SECRET_EXPIRED')) forgetWarmSecret(mailbox.app.secret);
+    if (thrown instanceof CheckFailure && (thrown.code === 'TOKEN_INVALID_SECRET' || thrown.code === 'TOKEN_SECRET_EXPIRED' || thrown.code === 'TOKEN_INVALID_CERTIFICATE')) forgetWarmSecret(mailbox.app.secret);
     // During IMAP the probe marks each phase as it ends: the first unmarked one is where it stopped.
     const at: Phase = phase === 'connect' ? (IMAP_PHASES.find((p) => phases[p] === null) ?? 'logout') : phase;
     if (phases[phase] === null && phase !== 'connect') phases[phase] = elapsed(phaseStart);
@@ -162,13 +168,14 @@ export async function checkMailbox(mailbox: MailboxPlan, run: RunPlan, deps: Che
 }
 
 /** Where the secret came from and when it expires; the countdown every consumer shows. */
-function describeSecret(location: SecretLocation, expiresOn: Date | null | undefined, now = Date.now()): SecretFacts {
+function describeSecret(location: SecretLocation, expiresOn: Date | null | undefined, certificate?: LoadedCertificate, now = Date.now()): SecretFacts {
   const expires = expiresOn ?? null;
   return {
-    source: 'env' in location ? 'env' : 'keyVault',
-    name: 'env' in location ? location.env : location.name,
+    source: 'env' in location ? 'env' : 'certificateFile' in location ? 'file' : 'keyVault',
+    name: locationName(location),
     expiresOn: expires ? expires.toISOString() : null,
     daysLeft: expires ? daysUntil(expires, now) : null,
+    ...(certificate ? { credentialKind: 'certificate' as const, thumbprint: certificate.thumbprintSha1 } : {}),
   };
 }
 

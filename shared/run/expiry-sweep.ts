@@ -8,7 +8,8 @@ import type { TokenCredential } from '@azure/identity';
 import pLimit from 'p-limit';
 import { FAILURE_CODES } from '../contract/codes';
 import type { Failure, RunCounts, Status, Warning } from '../contract/result';
-import { describeLocation } from '../credentials/secret';
+import { describeLocation, isCertificateLocation } from '../credentials/secret';
+import { certificateFacts } from '../credentials/certificate-use';
 import { SecretReader } from '../credentials/secret-reader';
 import { CheckFailure, ensureError } from '../diagnosis/check-failure';
 import { entraCredentialWarnings } from '../diagnosis/entra-warnings';
@@ -27,6 +28,8 @@ export interface CredentialResult {
   tenantId: string;
   /** Where the secret lives (`secret <name> in <vault>`), never its value. */
   secret: string;
+  /** `certificate` for an app that signs in with a certificate (issue 18); absent in sweeps stored before. */
+  credentialKind?: 'secret' | 'certificate';
   status: Status;
   failure?: Failure;
   warnings: Warning[];
@@ -85,7 +88,7 @@ async function dateCredential(mailboxes: MailboxPlan[], plan: RunPlan, secrets: 
   const started = performance.now();
   const context = remedyContext(mailboxes[0]!, plan.cloud);
   const redactor = new Redactor();
-  const base = { app: app.id, clientId: app.clientId, tenantId: app.tenantId, secret: describeLocation(app.secret), mailboxes: mailboxes.map((m) => m.id), checkedAt };
+  const base = { app: app.id, clientId: app.clientId, tenantId: app.tenantId, secret: describeLocation(app.secret), credentialKind: isCertificateLocation(app.secret) ? ('certificate' as const) : ('secret' as const), mailboxes: mailboxes.map((m) => m.id), checkedAt };
   const entraRead = entra?.read(app.clientId);
   let secret;
   try {
@@ -98,11 +101,13 @@ async function dateCredential(mailboxes: MailboxPlan[], plan: RunPlan, secrets: 
     return { ...base, status: 'failed', failure, warnings: [], vaultExpiresOn: null, entra: null, durationMs: Math.round(performance.now() - started) };
   }
   redactor.add(secret.value);
+  // A certificate (issue 18) is dated by its own notAfter: CERTIFICATE_EXPIRING, with its thumbprint.
+  if (secret.certificate) context.certificate = certificateFacts(secret.certificate);
   const warnings = secretWarnings(secret.expiresOn, plan.thresholds.secretExpiryDays, context);
   let entraFacts: CredentialResult['entra'] = null;
   const read = entraRead ? await entraRead : undefined;
   if (read?.ok) {
-    const found = entraCredentialWarnings({ app: read.app, secretValue: secret.value, vaultExpiresOn: secret.expiresOn, thresholdDays: plan.thresholds.secretExpiryDays, context });
+    const found = entraCredentialWarnings({ app: read.app, secretValue: secret.value, certificate: secret.certificate, vaultExpiresOn: secret.expiresOn, thresholdDays: plan.thresholds.secretExpiryDays, context });
     warnings.push(...found);
     withEntraFacts(warnings, context);
     if (context.entraInUse) {

@@ -1,6 +1,14 @@
 import { exchangeResourceOf, type CloudEndpoints } from '../config/clouds';
 import type { RemedyContext } from '../diagnosis/remedy-context';
 import type { MailboxPlan } from './plan';
+import type { SecretLocation } from '../credentials/secret';
+
+function remedySecret(location: SecretLocation): RemedyContext['secret'] {
+  if ('env' in location) return { env: location.env };
+  const x5c = location.certificate?.sendX5c ? { sendX5c: true as const } : {};
+  if ('certificateFile' in location) return { certificateFile: location.certificateFile, ...x5c };
+  return { vaultUrl: location.vaultUrl, name: location.name, ...(location.certificate ? { certificate: true as const } : {}), ...x5c };
+}
 
 export function remedyContext(plan: MailboxPlan, cloud: CloudEndpoints): RemedyContext {
   return {
@@ -19,6 +27,6 @@ export function remedyContext(plan: MailboxPlan, cloud: CloudEndpoints): RemedyC
     // The Azure credential reads AZURE_CLIENT_ID to pick the monitor's identity (on Azure Functions
     // the user-assigned one): remedies that grant it something name it by this.
     ...(process.env.AZURE_CLIENT_ID ? { monitorClientId: process.env.AZURE_CLIENT_ID } : {}),
-    secret: 'env' in plan.app.secret ? { env: plan.app.secret.env } : { vaultUrl: plan.app.secret.vaultUrl, name: plan.app.secret.name },
+    secret: remedySecret(plan.app.secret),
   };
 }

@@ -20,6 +20,7 @@ import {
 } from './azure-ids';
 import { ref, render, renderAssign, renderUnset, v, type Part, type Shell } from './shell-command';
 import { opathString, powershellQuote } from './shell-quote';
+import { certificateStep } from './certificate-step';
 
 export interface SetupOptions {
   /** Today; the secret's expiry is counted from it. */
@@ -180,6 +181,10 @@ function appSteps(app: AppConfig, config: Config, options: SetupOptions, expires
         az({ assign: secretVariable(app, config), parts: ['az', 'ad', 'app', 'credential', 'reset', '--id', v(app.clientId), '--append', '--display-name', v(`mailbox-health ${isoDay(options.now)}`), '--end-date', v(expiresOn), '--query', 'password', '--output', 'tsv'] }),
       ],
     });
+  } else if ('keyVaultCertificate' in app.credential || 'certificateFile' in app.credential) {
+    // Certificate credentials (issue 18): their own step, in certificate-step.ts.
+    const step = certificateStep(app, config);
+    if (step) steps.push(step);
   } else if ('env' in app.credential) {
     steps.push({
       id: 'app.client-secret',

@@ -14,12 +14,16 @@ import { BoundedCache } from '../run/bounded-cache';
 import { describeAttempts, newRecord, type AttemptRecord } from '../run/retry';
 import { authorityOptions } from './authority';
 import { TimedNetworkClient } from './network-client';
+import type { TokenCertificate } from '../credentials/certificate-use';
 
 export interface TokenRequest {
   appId: string;
   tenantId: string;
   clientId: string;
+  /** The client secret's value, or for a certificate its private key (PEM). */
   secret: string;
+  /** Set when the app signs in with a certificate (issue 18): a client assertion instead of a secret. */
+  certificate?: TokenCertificate;
   authorityHost: string;
   scope: string;
   timeoutMs: number;
@@ -47,14 +51,23 @@ const clients = new BoundedCache<string, ClientEntry>(MAX_TOKEN_CLIENTS);
 
 function clientFor(request: TokenRequest): ClientEntry {
   const secretHash = createHash('sha256').update(request.secret).digest('base64url');
-  const key = [request.authorityHost, request.tenantId, request.clientId, request.timeoutMs, secretHash].join('|');
+  // A renewed certificate (a new key or thumbprint) or a changed x5c setting gets a new client.
+  const certificateKey = request.certificate ? `${request.certificate.thumbprintSha256}|${request.certificate.x5c ? 'x5c' : ''}` : '';
+  const key = [request.authorityHost, request.tenantId, request.clientId, request.timeoutMs, secretHash, certificateKey].join('|');
   let entry = clients.get(key);
   if (!entry) {
     const network = new TimedNetworkClient(request.timeoutMs);
     // Loaded on first use, so `validate`, `schema` and a config error never load it (issue 9).
     const { ConfidentialClientApplication, LogLevel } = require('@azure/msal-node') as typeof Msal;
     const msal = new ConfidentialClientApplication({
-      auth: { clientId: request.clientId, clientSecret: request.secret, ...authorityOptions(request.authorityHost, request.tenantId) },
+      auth: {
+        clientId: request.clientId,
+        // msal-node 7 signs the assertion itself: PS256 with x5t#S256 when given the SHA-256 thumbprint (docs/SDK-FACTS.md).
+        ...(request.certificate
+          ? { clientCertificate: { thumbprintSha256: request.certificate.thumbprintSha256, privateKey: request.secret, ...(request.certificate.x5c ? { x5c: request.certificate.x5c } : {}) } }
+          : { clientSecret: request.secret }),
+        ...authorityOptions(request.authorityHost, request.tenantId),
+      },
       system: {
         networkClient: network,
         // MSAL's own log could carry PII; the monitor reports through its results instead.

@@ -177,7 +177,7 @@ describe('mailbox-health demo', () => {
     expect(run.stdout).toContain('\nDEMO: this is the simulated tenant, not yours.');
     expect(run.stdout).toMatch(/support\s+support@contoso.com\s+FAILED\s+IMAP_NOT_CONNECTED\s+folder/);
     expect(run.stdout).toContain("Set-CASMailbox -Identity 'support@contoso.com' -ImapEnabled $true");
-    expect(run.stdout).toMatch(/10 mailbox\(es\): 2 ok, 2 degraded, 6 failed/);
+    expect(run.stdout).toMatch(/12 mailbox\(es\): 3 ok, 2 degraded, 7 failed/);
   });
 });
 
@@ -192,7 +192,7 @@ describe('at a terminal', () => {
   it('colours the table and clears its progress line; NO_COLOR turns colour off', async () => {
     const coloured = runInPty({});
     expect(coloured).toContain('\u001b[31mlegal'); // failed rows in red
-    expect(coloured).toContain('\u001b[2Kchecked 10/10 mailboxes');
+    expect(coloured).toContain('\u001b[2Kchecked 12/12 mailboxes');
     const plain = runInPty({ NO_COLOR: '1' });
     expect(plain).not.toMatch(/\u001b\[3\dm/);
     expect(plain).toMatch(/legal\s+legal@contoso.com\s+FAILED/);

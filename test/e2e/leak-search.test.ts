@@ -35,6 +35,7 @@ import { startAzurite, type Azurite } from '../storage/azurite';
 import { notifyBlock } from '../notify/notify-block';
 import { startReceiver, type Receiver } from '../notify/receivers';
 import { ENV_SECRET, MONITOR_SECRET, catalogueConfig, catalogueScenario, type Endpoints } from './catalogue';
+import { certificateApps, certificateConfigApps, certificateConfigMailboxes, certificateMailboxes, certificateServicePrincipals, certificateVaultSecrets, privateKeyValues } from './certificate-catalogue';
 import { runCli } from './cli-process';
 import { closedPort } from './net-helpers';
 import { byId, runAgainst, startTenant } from './sim-harness';
@@ -52,6 +53,11 @@ const MAIL_FROM = 'ok1@catalogue.example';
 
 beforeAll(async () => {
   tenant = await startTenant(catalogueScenario());
+  // The certificate apps (issue 18) in the same tenant: their private keys are searched for too.
+  tenant.scenario.apps.push(...certificateApps());
+  tenant.scenario.vault.secrets.push(...certificateVaultSecrets());
+  tenant.scenario.exchange.servicePrincipals.push(...certificateServicePrincipals());
+  tenant.scenario.exchange.mailboxes.push(...certificateMailboxes());
   ingestion = await startIngestionServer(trustedSimCa());
   azurite = await startAzurite();
   receivers = await Promise.all([startReceiver(), startReceiver(), startReceiver()]);
@@ -77,6 +83,8 @@ function secretValues(): string[] {
     tenant.identityEnv.IDENTITY_HEADER,
     ...tenant.entra.stats.issuedTokens,
     ...tenant.identity.stats.issuedTokens,
+    // Certificate credentials: every private key as PEM and as base64 DER (PKCS#8, PKCS#1).
+    ...privateKeyValues(),
   ];
 }
 
@@ -95,6 +103,7 @@ function search(channels: Record<string, string[]>): string[] {
     for (const value of values) if (all.includes(value)) hits.push(`${channel}: ${value.slice(0, 12)}…`);
     if (/eyJ[\w-]{10,}\.[\w-]{10,}/.test(all)) hits.push(`${channel}: a JWT`);
     if (/auth=Bearer /.test(all)) hits.push(`${channel}: an XOAUTH2 string`);
+    if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(all)) hits.push(`${channel}: a PEM private key block`);
   }
   return hits;
 }
@@ -155,6 +164,12 @@ describe('#10 no secret leaves the monitor, whatever the servers echo', () => {
     const { report } = await runAgainst(catalogueConfig(endpoints), { env: { CATALOGUE_ENV_SECRET: ENV_SECRET } });
     record('report', JSON.stringify(report));
     record('table', renderTable(report, true));
+    // 1b. The certificate apps: healthy, refused by Entra, refused before any request (no key, a password, expired).
+    const certificates = await runAgainst({ ...catalogueConfig(endpoints, () => false), apps: certificateConfigApps(), mailboxes: certificateConfigMailboxes() } as never);
+    expect(byId(certificates.report).certgood!.status).toBe('ok');
+    expect(byId(certificates.report).certother!.failure!.code).toBe('TOKEN_INVALID_CERTIFICATE');
+    record('report', JSON.stringify(certificates.report));
+    record('table', renderTable(certificates.report, true));
 
     // 2. The echoing servers.
     await echoRuns(channels);
@@ -214,7 +229,7 @@ describe('#10 no secret leaves the monitor, whatever the servers echo', () => {
     const hits = search(channels);
     expect(hits).toEqual([]);
     expect(Object.keys(channels).sort()).toEqual(['cli stderr', 'cli stdout', 'dovecot log', 'e-mail', 'functions log', 'notifications', 'report', 'table', 'table rows', 'telemetry']);
-    expect(secretValues().length).toBeGreaterThan(30);
+    expect(secretValues().length).toBeGreaterThan(60);
 
     // The control: the same echoing servers with the redactor returning its input unchanged, and
     // server texts clipped mid-word (a plain slice), as they were before clipText.
