@@ -6,10 +6,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { excerpt } from '../shared/config/fields';
-import { configJsonSchema } from '../shared/config/json-schema';
 import type { checkCommand as CheckCommand } from './check-command';
 import type { demoCommand as DemoCommand } from './demo-command';
-import { setupCommand } from './setup-command';
+import type { setupCommand as SetupCommand } from './setup-command';
 import type { expiryCommand as ExpiryCommand } from './expiry-command';
 import { findConfig, noConfigError, reportConfigError } from './load-config';
 import { writeJsonBody } from './output';
@@ -35,6 +34,7 @@ function once(flag: string) {
 const checkCommand: typeof CheckCommand = (options) => (require('./check-command') as { checkCommand: typeof CheckCommand }).checkCommand(options);
 const demoCommand: typeof DemoCommand = (options) => (require('./demo-command') as { demoCommand: typeof DemoCommand }).demoCommand(options);
 const expiryCommand: typeof ExpiryCommand = (options) => (require('./expiry-command') as { expiryCommand: typeof ExpiryCommand }).expiryCommand(options);
+const setupCommand: typeof SetupCommand = (options) => (require('./setup-command') as { setupCommand: typeof SetupCommand }).setupCommand(options);
 const COMMANDS = 'check, expiry, validate, demo, setup, schema';
 
 /** A mistake on the command line: exit 3, and a JSON body when --json was asked for. */
@@ -150,7 +150,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('print the configuration JSON Schema (for editors)')
     .action(async (_options, command: Command) => {
       noPositionals(command);
-      await writeText(process.stdout, JSON.stringify(configJsonSchema(), null, 2) + '\n');
+      await writeText(process.stdout, JSON.stringify((require('../shared/config/json-schema') as typeof import('../shared/config/json-schema')).configJsonSchema(), null, 2) + '\n');
       setExit(0);
     });
 

@@ -141,7 +141,7 @@ resource credentialExpiring 'Microsoft.Insights/scheduledQueryRules@2023-03-15-p
       allOf: [
         {
           // The query's placeholder keeps its older name: the KQL tests fill it in the same way.
-          query: replace(loadTextContent('queries/secret-expiring.kql'), '{secretExpiryAlertDays}', string(expiryAlertDays))
+          query: replace(loadTextContent('queries/secret-expiring.kql'), '{expiryAlertDays}', string(expiryAlertDays))
           timeAggregation: 'Count'
           dimensions: [
             {

@@ -20,7 +20,7 @@ describe('where each query runs', () => {
     expect(alertRules().map((r) => [r.resource, r.file, r.scopes, r.placeholders])).toEqual([
       ['mailboxFailing', 'availability.kql', '[applicationInsightsId]', []],
       ['monitorStopped', 'heartbeat.kql', '[applicationInsightsId]', []],
-      ['credentialExpiring', 'secret-expiring.kql', '[applicationInsightsId]', ['secretExpiryAlertDays']],
+      ['credentialExpiring', 'secret-expiring.kql', '[applicationInsightsId]', ['expiryAlertDays']],
     ]);
     expect(alertQueries().map((q) => q.resourceType)).toEqual(Array(3).fill(CLASSIC_RESOURCE_TYPE));
     // Filled as alerts.bicep's replace() does: no placeholder reaches Azure.
@@ -85,7 +85,7 @@ describe('failing twins: broken copies are rejected with their code', () => {
   });
 
   it('an alert placeholder left unfilled does not parse', () => {
-    const raw = alert('secret-expiring.kql').replace(/30\s*$/, '{secretExpiryAlertDays}');
+    const raw = alert('secret-expiring.kql').replace(/30\s*$/, '{expiryAlertDays}');
     expect(codes('twin', raw).length).toBeGreaterThan(0);
   });
 });

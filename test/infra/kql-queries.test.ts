@@ -18,8 +18,8 @@ import { namesIn } from './kql-names';
 import { alertQueries, ALERT_PARAMETERS, readmeQueries, workbookQueries } from './kql-sources';
 import { runKql, tablesFrom, type Row } from './kql-subset';
 
-const alertQuery = (file: string, days = Number(ALERT_PARAMETERS.secretExpiryAlertDays)) =>
-  alertQueries({ ...ALERT_PARAMETERS, secretExpiryAlertDays: String(days) }).find((q) => q.label === `alert ${file}`)!.text;
+const alertQuery = (file: string, days = Number(ALERT_PARAMETERS.expiryAlertDays)) =>
+  alertQueries({ ...ALERT_PARAMETERS, expiryAlertDays: String(days) }).find((q) => q.label === `alert ${file}`)!.text;
 const workbook: Record<string, string> = Object.fromEntries(workbookQueries().map((q) => [q.label.replace(/^workbook "|"$/g, ''), q.text]));
 const shipped: Record<string, string> = Object.fromEntries([...alertQueries(), ...workbookQueries()].map((q) => [q.label, q.text]));
 const readme: Record<string, string> = Object.fromEntries(readmeQueries().map((q) => [q.label, q.text]));

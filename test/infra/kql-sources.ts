@@ -24,7 +24,7 @@ const read = (...path: string[]) => readFileSync(join(ROOT, ...path), 'utf8');
 export interface Query { label: string; text: string; resourceType: string }
 
 /** The alert rules' parameter values the tests fill in (main.bicep's defaults). */
-export const ALERT_PARAMETERS: Record<string, string> = { secretExpiryAlertDays: '30' };
+export const ALERT_PARAMETERS: Record<string, string> = { expiryAlertDays: '30' };
 
 /** The resource type behind main.bicep's `applicationInsightsId`, checked link by link. */
 export function applicationInsightsIdType(): string {
@@ -32,9 +32,10 @@ export function applicationInsightsIdType(): string {
   const monitoring = read('infra', 'app', 'monitoring.bicep');
   const passes = [...main.matchAll(/applicationInsightsId:\s*(\S+)/g)].map((m) => m[1]);
   if (passes.length === 0 || passes.some((p) => p !== 'monitoring.outputs.applicationInsightsId')) throw new Error(`main.bicep passes applicationInsightsId as ${passes.join(', ')}, not monitoring.outputs.applicationInsightsId`);
-  const output = /^output applicationInsightsId string = (\w+)\.outputs\.resourceId$/m.exec(monitoring)?.[1];
-  const module = output && new RegExp(`^module ${output} '([^']+)'`, 'm').exec(monitoring)?.[1];
-  if (!module?.startsWith('br/public:avm/res/insights/component:')) throw new Error(`monitoring.bicep's applicationInsightsId is not an Application Insights component's resourceId (${module ?? output})`);
+  // The output is a resource's id; that resource must be an Application Insights component.
+  const output = /^output applicationInsightsId string = (\w+)\.id$/m.exec(monitoring)?.[1];
+  const type = output && new RegExp(`^resource ${output} '([^'@]+)@`, 'm').exec(monitoring)?.[1];
+  if (type !== 'Microsoft.Insights/components') throw new Error(`monitoring.bicep's applicationInsightsId is not an Application Insights component's id (${type ?? output})`);
   return CLASSIC_RESOURCE_TYPE;
 }
 

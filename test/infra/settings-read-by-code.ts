@@ -14,6 +14,7 @@ export const NOT_APP_SETTINGS = new Set([
   'NO_COLOR', 'TERM', // terminal conventions (CLI)
   'REGION_NAME', 'WEBSITE_SITE_NAME', 'WEBSITE_INSTANCE_ID', // set by Azure Functions / App Service itself
   'APPLICATION_INSIGHTS_NO_STATSBEAT', // the SDK's switch, set by the reporter
+  'AZURE_MONITOR_DISTRO_VERSION', // the SDK's version stamp, set by the lean reporter as the SDK's main.js would
   'AZURE_CLIENT_SECRET', 'MSI_SECRET', 'IDENTITY_HEADER', // identity variables named in the simulator/credential code
   // The Azure credential's own variable, read by remedies to name the monitor's identity; Bicep sets
   // it to the user-assigned identity, and locally it stays unset (az login).

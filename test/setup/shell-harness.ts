@@ -19,7 +19,7 @@ export interface ShellRun {
 /** base64 and tr: the deploy step encodes the config; sh: a test checks an exported variable reaches a child process. */
 export function runPosix(shell: 'bash' | 'dash', script: string, cwd?: string): ShellRun {
   const run = runPosixCommands([script], { shell, allow: ['base64', 'tr', 'sh'], cwd });
-  return { calls: run.commands[0].calls, stdout: run.stdout, stderr: run.commands[0].stderr, status: run.commands[0].status };
+  return { calls: run.commands[0].calls, stdout: run.stdout, stderr: run.commands[0].stderr, status: run.status };
 }
 
 /** The value after a parameter (-Identity x, --id x). */
