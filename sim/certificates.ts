@@ -6,6 +6,7 @@
  * registration (Graph's keyCredentials: customKeyIdentifier = base64 of the SHA-1 thumbprint).
  */
 import { X509Certificate, createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { nodeSigner } from './ca';
 import forge from 'node-forge';
 import type { SimKeyCredential, SimVaultSecret } from './scenario';
 
@@ -67,7 +68,7 @@ export function createAppCertificate(commonName: string, options: { days?: numbe
   cert.setIssuer(issuer ? forge.pki.certificateFromPem(issuer.certPem).subject.attributes : [{ name: 'commonName', value: commonName }]);
   const ca = commonName.startsWith('CA ');
   cert.setExtensions([{ name: 'basicConstraints', cA: ca }, { name: 'keyUsage', digitalSignature: true, keyCertSign: ca, critical: true }]);
-  cert.sign(issuer ? (forge.pki.privateKeyFromPem(issuer.keyPem) as forge.pki.rsa.PrivateKey) : forgeKey, forge.md.sha256.create());
+  cert.sign(nodeSigner(issuer ? issuer.keyPem : keyPem) as unknown as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
   return fromPems(forge.pki.certificateToPem(cert), keyPem);
 }
 
