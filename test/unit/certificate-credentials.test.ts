@@ -24,9 +24,8 @@ import { planRun } from '../../shared/run/plan';
 import type { RunReport } from '../../shared/contract/result';
 import { createAppCertificate, customKeyIdentifierOf, vaultCertificateSecret } from '../../sim/certificates';
 import { runPosix } from '../setup/shell-harness';
+import { CLIENT, TENANT, remedyContextWith } from './remedy-context-fixture';
 
-const CLIENT = '22222222-2222-4222-8222-222222222222';
-const TENANT = '11111111-1111-4111-8111-111111111111';
 const cert = createAppCertificate('importer.contoso.com');
 const where = 'certificate imap-cert in https://contoso-kv.vault.azure.net';
 
@@ -188,21 +187,7 @@ describe("#18 Entra's client-assertion refusals (AADSTS numbers from the error r
   });
 });
 
-const remedyContext: RemedyContext = {
-  mailboxId: 'scans',
-  address: 'scans@contoso.com',
-  host: 'outlook.office365.com',
-  port: 993,
-  folder: 'INBOX',
-  appId: 'logicaldoc',
-  clientId: CLIENT,
-  tenantId: TENANT,
-  appName: "O'Brien import",
-  imapResource: 'https://outlook.office365.com',
-  exchangeResource: 'https://outlook.office365.com',
-  authorityHost: 'https://login.microsoftonline.com',
-  secret: { vaultUrl: 'https://contoso-kv.vault.azure.net', name: 'imap-secret' },
-};
+const remedyContext: RemedyContext = remedyContextWith({ appName: "O'Brien import", secret: { vaultUrl: 'https://contoso-kv.vault.azure.net', name: 'imap-secret' } });
 
 describe('#18 certificate remedies: every command marked, and bash hands az the arguments meant', () => {
   const CODES = ['TOKEN_INVALID_CERTIFICATE', 'TOKEN_ASSERTION_OUT_OF_TIME', 'TOKEN_ASSERTION_INVALID', 'CERTIFICATE_EXPIRED', 'CERTIFICATE_NOT_YET_VALID', 'CERTIFICATE_NO_PRIVATE_KEY', 'CERTIFICATE_PASSWORD_PROTECTED', 'CERTIFICATE_UNUSABLE', 'SECRET_NOT_FOUND', 'SECRET_DISABLED'] as const;

@@ -9,28 +9,11 @@ import { classifyTokenError } from '../../shared/diagnosis/classify-token';
 import { grantGraphRoleCommand } from '../../shared/diagnosis/entra-warnings';
 import { recordCommands } from '../../shared/diagnosis/printed-commands';
 import { azDateTime, failureRemedy, warningRemedy } from '../../shared/diagnosis/remedies';
-import type { RemedyContext } from '../../shared/diagnosis/remedy-context';
 import { withEntraFacts, warning } from '../../shared/diagnosis/warnings';
+import { CLIENT, TENANT, remedyContextWith } from './remedy-context-fixture';
 
-const CLIENT = '22222222-2222-4222-8222-222222222222';
-const TENANT = '11111111-1111-4111-8111-111111111111';
 const CALLER = '44444444-4444-4444-8444-444444444444';
-const context = (more: Partial<RemedyContext> = {}): RemedyContext => ({
-  mailboxId: 'scans',
-  address: 'scans@contoso.com',
-  host: 'outlook.office365.com',
-  port: 993,
-  folder: 'INBOX',
-  appId: 'logicaldoc',
-  clientId: CLIENT,
-  tenantId: TENANT,
-  appName: 'LogicalDOC import',
-  imapResource: 'https://outlook.office365.com',
-  exchangeResource: 'https://outlook.office365.com',
-  authorityHost: 'https://login.microsoftonline.com',
-  secret: { vaultUrl: 'https://contoso-kv.vault.azure.net', name: 'imap secret' },
-  ...more,
-});
+const context = remedyContextWith;
 const IN_USE = { keyId: '55555555-5555-4555-8555-555555555555', displayName: 'mailbox-health', end: '2026-12-16T10:20:30.000Z' };
 
 describe('--expires as the Azure CLI takes it (YYYY-MM-DDTHH:MM:SSZ, no fraction)', () => {
