@@ -186,5 +186,7 @@ export type Config = z.output<typeof configSchema>;
 export type AppConfig = z.output<typeof appSchema>;
 export type MailboxConfig = z.output<typeof mailboxSchema>;
 export type CredentialRef = AppConfig['credential'];
+/** A reference to a secret value (a Key Vault secret or an environment variable): what a channel's URL is. */
+export type SecretRef = z.infer<typeof secretRef>;
 export type NotifyConfig = z.output<typeof notifySchema>;
 export type NotifyChannelConfig = NotifyConfig['channels'][number];

@@ -1,5 +1,5 @@
 /** The configured channels, their secrets (webhook URLs, signing keys) read from Key Vault on first use. */
-import type { CredentialRef, NotifyConfig } from '../config/schema';
+import type { NotifyConfig, SecretRef } from '../config/schema';
 import type { SecretReader } from '../credentials/secret-reader';
 import { secretLocation } from '../credentials/secret';
 import type { GraphClient } from '../entra/graph-client';
@@ -11,14 +11,13 @@ import { TeamsChannel } from './channels/teams';
 import { WebhookChannel } from './channels/webhook';
 
 /** Where a channel's URL is kept, by name only (the value is the secret). */
-const refName = (ref: CredentialRef) =>
-  'env' in ref ? `environment variable ${ref.env}` : 'keyVaultSecret' in ref ? `Key Vault secret ${ref.keyVaultSecret}` : 'a certificate (not a URL)';
+const refName = (ref: SecretRef) => ('env' in ref ? `environment variable ${ref.env}` : `Key Vault secret ${ref.keyVaultSecret}`);
 
 export function channelsFromConfig(notify: NotifyConfig, secrets: SecretReader, defaultVaultUrl: string | undefined, graph: GraphClient | undefined): Channel[] {
-  const secret = (ref: CredentialRef) => async () => (await secrets.read(secretLocation(ref, defaultVaultUrl))).value;
+  const secret = (ref: SecretRef) => async () => (await secrets.read(secretLocation(ref, defaultVaultUrl))).value;
   // Checked each time it is read (a rotated secret may be new): an unusable URL is this channel's
   // failure, said once without retries, and never sent to.
-  const url = (ref: CredentialRef, index: number) => async () => {
+  const url = (ref: SecretRef, index: number) => async () => {
     try {
       return checkChannelUrl(await secret(ref)(), `notify.channels[${index}].url (${refName(ref)})`);
     } catch (error) {
