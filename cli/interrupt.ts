@@ -3,7 +3,7 @@
  * print what was finished, marked partial, and exit 3. A second signal, or a run that does not
  * wind down in time, ends the process at once — still with 3, never a code that means "degraded".
  */
-import { DeadlineExceeded } from '../shared/run/deadline';
+import { DeadlineExceeded } from '../shared/resilience/deadline';
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 /** The report must be out well within the 2 s a supervisor waits before SIGKILL. */

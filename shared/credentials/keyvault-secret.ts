@@ -12,8 +12,8 @@ import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { isKeyVaultDomain, vaultResourceOf } from '../config/clouds';
 import { CheckFailure } from '../diagnosis/check-failure';
 import { classifyKeyVaultError } from '../diagnosis/classify-keyvault';
-import { BoundedCache } from '../run/bounded-cache';
-import { describeAttempts, newRecord, parseRetryAfter, withRetries, type AttemptRecord, type Transient } from '../run/retry';
+import { BoundedCache } from '../resilience/bounded-cache';
+import { describeAttempts, newRecord, parseRetryAfter, withRetries, type AttemptRecord, type Transient } from '../resilience/retry';
 import { TRANSIENT_NETWORK_CODES, errorCode } from '../diagnosis/network-errors';
 import type { ReadSecret } from './secret';
 

@@ -3,7 +3,7 @@
  * cache across warm runs so a timer every minute does not hammer the vault.
  */
 import { CheckFailure } from '../diagnosis/check-failure';
-import { BoundedCache } from '../run/bounded-cache';
+import { BoundedCache } from '../resilience/bounded-cache';
 import { readCertificateFile, usableCertificate } from './certificate-reader';
 import { readKeyVaultSecret, type VaultAccess } from './keyvault-secret';
 import { describeLocation, isCertificateLocation, type ReadSecret, type SecretLocation } from './secret';

@@ -1,5 +1,5 @@
 import type { CredentialRef } from '../config/schema';
-import type { AttemptRecord } from '../run/retry';
+import type { AttemptRecord } from '../resilience/retry';
 import type { LoadedCertificate } from './certificate';
 
 /**

@@ -7,7 +7,7 @@ import type { RemedyContext } from './remedy-context';
 import { warningRemedy } from './remedies';
 import type { FolderStatus, Warning } from '../contract/result';
 import type { RetriedStep } from '../contract/codes';
-import type { AttemptRecord } from '../run/retry';
+import type { AttemptRecord } from '../resilience/retry';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

@@ -16,7 +16,7 @@ import { entraCredentialWarnings } from '../diagnosis/entra-warnings';
 import { Redactor } from '../diagnosis/redact';
 import { failureRemedy } from '../diagnosis/remedies';
 import { secretWarnings, withEntraFacts } from '../diagnosis/warnings';
-import { deadlineSignal } from './deadline';
+import { deadlineSignal } from '../resilience/deadline';
 import type { MailboxPlan, RunPlan } from './plan';
 import { remedyContext } from './remedy-context';
 import { entraReader, entraRunWarnings } from './run-checks';

@@ -15,7 +15,7 @@ import { Redactor } from '../diagnosis/redact';
 import { TlsReuse } from '../imap/tls-reuse';
 import { TokenProvider } from '../token/token-provider';
 import { checkMailbox } from './check-mailbox';
-import { DeadlineExceeded, deadlineSignal, isInterruption } from './deadline';
+import { DeadlineExceeded, deadlineSignal, isInterruption } from '../resilience/deadline';
 import type { RunPlan } from './plan';
 import { preloadRunModules } from './preload';
 import { buildReport } from './report';

@@ -8,7 +8,7 @@
  * state (issue 10).
  */
 import { errorCode, TRANSIENT_NETWORK_CODES } from '../diagnosis/network-errors';
-import { describeAttempts, newRecord, parseRetryAfter, withRetries, type Transient } from '../run/retry';
+import { describeAttempts, newRecord, parseRetryAfter, withRetries, type Transient } from '../resilience/retry';
 import { STORAGE_TIMEOUT_MS } from './storage-account';
 
 export class StorageTimeout extends Error {

@@ -10,7 +10,7 @@
 import { request } from 'node:https';
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
 import { TRANSIENT_NETWORK_CODES } from '../diagnosis/network-errors';
-import { newRecord, parseRetryAfter, withRetries, type AttemptRecord, type Transient } from '../run/retry';
+import { newRecord, parseRetryAfter, withRetries, type AttemptRecord, type Transient } from '../resilience/retry';
 
 /** Statuses Entra uses for "try again": throttled, and the gateway/service being unavailable. */
 const TRANSIENT_STATUS = new Set([429, 500, 502, 503, 504]);
