@@ -16,13 +16,15 @@ import { STORAGE_CONNECTION } from '../shared/storage/storage-account';
 import { configFromSettings } from './run-from-settings';
 import { deliverMonitorError } from '../shared/report/delivery';
 import { warmSinksFromEnv } from '../shared/report/sinks-from-env';
+import { inertContext } from './inert-context';
 
 async function report(error: Error, run: RunContext, properties: Record<string, string>, context: InvocationContext, env: NodeJS.ProcessEnv): Promise<void> {
   const outcome = await deliverMonitorError(warmSinksFromEnv(env), error, run, properties);
   for (const problem of outcome.errors) context.warn(`telemetry: ${problem}`);
 }
 
-export async function checkBatchPoison(queueItem: unknown, context: InvocationContext, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export async function checkBatchPoison(queueItem: unknown, hostContext: InvocationContext, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const context = inertContext(hostContext);
   let message: BatchMessage;
   try {
     message = parseBatch(queueItem);

@@ -16,8 +16,10 @@ import { runChecks } from '../shared/run/run-checks';
 import { configFromSettings } from './run-from-settings';
 import { deliverRun } from '../shared/report/delivery';
 import { warmSinksFromEnv } from '../shared/report/sinks-from-env';
+import { inertContext } from './inert-context';
 
-export async function checkBatch(queueItem: unknown, context: InvocationContext, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export async function checkBatch(queueItem: unknown, hostContext: InvocationContext, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const context = inertContext(hostContext);
   const message = parseBatch(queueItem);
   const { config, text } = configFromSettings(env);
   const { plan, missing, configChanged } = batchPlan(message, config, text);

@@ -22,6 +22,7 @@ import { UnknownMailboxError } from '../shared/run/plan';
 import { narrowReport } from '../shared/run/narrow-report';
 import { checkAndDeliver, planFromSettings } from './run-from-settings';
 import { storedCheck } from './stored-check';
+import { inertContext } from './inert-context';
 
 export const MIN_INTERVAL_SETTING = 'HTTP_MIN_INTERVAL_SECONDS';
 const DEFAULT_MIN_INTERVAL_S = 60;
@@ -47,7 +48,8 @@ function failureResponse(status: number, failure: object): HttpResponseInit {
   return { status, headers: NO_STORE, jsonBody: { status: 'unknown', failure } };
 }
 
-export async function checkHttp(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+export async function checkHttp(request: HttpRequest, hostContext: InvocationContext): Promise<HttpResponseInit> {
+  const context = inertContext(hostContext);
   const only = [...new Set(request.query.getAll('mailbox'))];
   const sources = request.query.getAll('source');
   const source = sources[0] ?? 'live';

@@ -8,6 +8,7 @@ import { app, type InvocationContext, type Timer } from '@azure/functions';
 import type { RunReport } from '../shared/contract/result';
 import { fanOutIfLarge, purgeState } from './fan-out';
 import { checkAndDeliver } from './run-from-settings';
+import { inertContext } from './inert-context';
 
 export const DEFAULT_SCHEDULE = '0 */5 * * * *';
 
@@ -20,7 +21,8 @@ export function timerSchedule(env: NodeJS.ProcessEnv = process.env): string {
   return env.CHECK_SCHEDULE?.trim() || DEFAULT_SCHEDULE;
 }
 
-export async function checkTimer(_timer: Timer, context: InvocationContext): Promise<void> {
+export async function checkTimer(_timer: Timer, hostContext: InvocationContext): Promise<void> {
+  const context = inertContext(hostContext);
   const delivered = (await fanOutIfLarge(context)) ? undefined : (await checkAndDeliver('timer', context, { onReport: (report) => logReport(report, context) })).delivered;
   // Table Storage has just failed this run's state write (down, hanging, throttling): a purge now
   // would only wait out the same fault for another flush timeout. A later run purges instead.

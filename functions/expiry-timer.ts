@@ -5,6 +5,7 @@
  */
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 import { sweepAndDeliver } from './run-from-settings';
+import { inertContext } from './inert-context';
 
 export const DEFAULT_EXPIRY_SCHEDULE = '0 0 7 * * *';
 
@@ -12,7 +13,8 @@ export function expirySchedule(env: NodeJS.ProcessEnv = process.env): string {
   return env.EXPIRY_SCHEDULE?.trim() || DEFAULT_EXPIRY_SCHEDULE;
 }
 
-export async function expiryTimer(_timer: Timer, context: InvocationContext): Promise<void> {
+export async function expiryTimer(_timer: Timer, hostContext: InvocationContext): Promise<void> {
+  const context = inertContext(hostContext);
   const report = await sweepAndDeliver(context);
   for (const c of report.credentials) {
     const line = `${c.app} ${c.status}${c.failure ? ` ${c.failure.code}: ${c.failure.message}` : ''}${c.warnings.map((w) => ` ${w.code}: ${w.message}`).join(';')}`;

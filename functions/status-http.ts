@@ -8,6 +8,7 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 import { stateStoreFromSettings } from '../shared/report/state-sink';
 import { CONTENT_SECURITY_POLICY, esc, renderStatusPage } from '../shared/status/status-page';
 import { configFromSettings, planFromSettings } from './run-from-settings';
+import { inertContext } from './inert-context';
 
 const HEADERS = {
   'content-type': 'text/html; charset=utf-8',
@@ -26,7 +27,8 @@ export function staleMinutes(env: NodeJS.ProcessEnv): number {
   return Number.isFinite(value) && value > 0 ? value : 30;
 }
 
-export async function statusHttp(_request: HttpRequest, context: InvocationContext, env: NodeJS.ProcessEnv = process.env): Promise<HttpResponseInit> {
+export async function statusHttp(_request: HttpRequest, hostContext: InvocationContext, env: NodeJS.ProcessEnv = process.env): Promise<HttpResponseInit> {
+  const context = inertContext(hostContext);
   let mailboxes: { id: string; address: string; app: string }[];
   let secretExpiryDays: number;
   try {

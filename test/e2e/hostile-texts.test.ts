@@ -6,11 +6,11 @@
  * hyperlink), C1 controls, bidi overrides, markdown links and 100 KB+ of filler. Then every output
  * is checked against its rule:
  *
- * - human (the CLI table and its stderr, the status page, Teams, Slack, e-mail): bounded, no raw
- *   C0/C1/bidi character, no secret;
+ * - human (the CLI table and its stderr, the status page, Teams, Slack, e-mail, the Functions log):
+ *   bounded, no raw C0/C1/bidi character, no secret;
  * - machine (the JSON report of the CLI and of `/api/check`, the signed webhook, the mailbox-state
- *   rows in Table Storage, the Application Insights envelopes, the Functions log): bounded, no
- *   secret, and the JSON report keeps the exact (clipped) text: its escape characters are there.
+ *   rows in Table Storage, the Application Insights envelopes): bounded, no secret, and the JSON
+ *   report keeps the exact (clipped) text: its escape characters are there.
  *
  * Built on the leak search's harness (test/e2e/leak-search.test.ts: the simulated tenant, Azurite,
  * the ingestion capture, local receivers, the timer as the host calls it), and with the rules
@@ -172,6 +172,7 @@ describe('#16 texts from outside: bounded, inert, never secret, on every surface
     expect(cliTable.stdout).toContain('NOTIFY_CHANNEL_FAILED');
     expect(cliTable.stdout).toContain('Cannot POST [redacted]');
     expect(cliTable.stdout).toContain('\\x1b[2J');
+    expect(log.join('\n')).toContain('\\x1b[2J'); // the Functions log got the hostile text, written out
     expect(slack.received.length).toBeGreaterThan(0);
     expect(page.status).toBe(200);
     expect(rows.length).toBe(3);
@@ -188,7 +189,7 @@ describe('#16 texts from outside: bounded, inert, never secret, on every surface
       webhook: { kind: 'machine', texts: hook.received.map((r) => `${JSON.stringify(r.headers)}\n${r.body}`) },
       'table rows': { kind: 'machine', texts: [JSON.stringify(rows), JSON.stringify(incidentRows)] },
       telemetry: { kind: 'machine', texts: [JSON.stringify(ingestion.envelopes)] },
-      'functions log': { kind: 'machine', texts: log },
+      'functions log': { kind: 'human', texts: log },
     };
     for (const [name, { texts }] of Object.entries(outputs)) expect([name, texts.length > 0]).toEqual([name, true]);
     expect(violations(outputs)).toEqual([]);
