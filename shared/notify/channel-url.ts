@@ -10,7 +10,9 @@
  *   only later and with a bare "TypeError".
  * - no link-local or unspecified host (169.254.0.0/16 — the cloud metadata endpoint
  *   169.254.169.254 —, fe80::/10, 0.0.0.0, ::): a webhook is never there, and a monitor running
- *   with a managed identity must not be made to post to its own metadata service.
+ *   with a managed identity must not be made to post to its own metadata service. A name is
+ *   checked again where it matters, on every address DNS gives for it as the connection is made
+ *   (channels/guarded-lookup.ts).
  *
  * Redirects are not followed either (channel.ts): a receiver that moved says so as an error.
  */
@@ -23,7 +25,12 @@ export class ChannelUrlError extends Error {
 const LINK_LOCAL_V4 = /^169\.254\.\d+\.\d+$/;
 const UNSPECIFIED_V4 = /^0\.0\.0\.0$/;
 
-function forbiddenHost(hostname: string): string | undefined {
+/**
+ * What a host name or address is, when no notification receiver can be there (undefined
+ * otherwise). Used on the URL's host when it is read, and on every address DNS gives for it when
+ * a notification is sent (channels/guarded-lookup.ts): a name can resolve to the metadata address.
+ */
+export function forbiddenHost(hostname: string): string | undefined {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
   const v4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(host)?.[1] ?? host;
   if (LINK_LOCAL_V4.test(v4) || /^fe[89ab][0-9a-f]?:/.test(host)) return 'a link-local address (such as the cloud metadata endpoint 169.254.169.254)';
