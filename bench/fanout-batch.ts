@@ -2,7 +2,7 @@
  * One queue batch of 100 mailboxes (one app) as the queue function runs it, against the simulated
  * tenant and Azurite, median of 3: the engine alone (baseline, same plan, no sinks), the batch
  * handler end to end (engine + state in Table Storage through the delivery), and the state write
- * of 100 results alone. The figures feed the batch arithmetic in the README.
+ * of 100 results alone. The figures feed the batch arithmetic in docs/operations.md ("Fan-out over a Storage queue").
  *
  *   npm run bench -- fanout-batch
  */

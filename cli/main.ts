@@ -14,6 +14,7 @@ import { findConfig, noConfigError, reportConfigError } from './load-config';
 import { writeJsonBody } from './output';
 import { exitCodeAfterOutput, guardOutput, writeText } from './output-stream';
 import { validateCommand } from './validate-command';
+import { detailsLine, REPORT_CONTRACT_LINK } from './help-links';
 import { inert } from '../shared/diagnosis/outside-text';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -93,7 +94,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .command('check')
     .description('check every configured mailbox (or those named with --mailbox)')
     .addOption(configOption())
-    .option('--json', 'print the report as JSON (the result contract in the README)')
+    .option('--json', `print the report as JSON (the result contract: ${REPORT_CONTRACT_LINK})`)
     .option('-m, --mailbox <id>', 'check only this mailbox id (repeatable)', collect)
     .action(async (options, command: Command) => {
       noPositionals(command, (arg) => ` (to check one mailbox: --mailbox ${arg.slice(0, 60)})`);
@@ -155,6 +156,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     });
 
   for (const sub of program.commands) sub.allowExcessArguments(true).exitOverride();
+  // Each command's help ends with the docs section that explains it.
+  for (const command of [program, ...program.commands]) command.addHelpText('after', detailsLine(command.name()));
   return program;
 }
 

@@ -2,7 +2,7 @@
  * Every command's output goes through here (issue 16 item 6), so a stream that cannot be written
  * ends every command the same way:
  * - a closed pipe (`| head -1`, `| true`): the reader went away, not an error of the monitor;
- *   the command ends quietly with the exit code of its own outcome (README, "A closed pipe");
+ *   the command ends quietly with the exit code of its own outcome (docs/cli.md, "Signals and pipes");
  * - any other write failure (ENOSPC on `>/dev/full`, EBADF, EIO): the output is lost, so the
  *   outcome is unknown: one line on stderr and exit 3, never a stack trace and never exit 1,
  *   which a monitoring system reads as "degraded".

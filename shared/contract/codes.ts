@@ -1,5 +1,5 @@
 /**
- * The failure and warning codes (docs/ARCHITECTURE.md, "Failure codes"). They are a public contract: other tools parse them,
+ * The failure and warning codes (docs/failure-codes.md, one table row each). They are a public contract: other tools parse them,
  * so codes are only ever added, never renamed.
  */
 export const PHASES = ['secret', 'token', 'connect', 'auth', 'folder', 'logout'] as const;

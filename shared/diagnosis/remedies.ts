@@ -1,7 +1,7 @@
 /**
  * The remedy for each code: the portal step or the command an admin can paste, filled in with
  * this mailbox's values. Keep each one actionable on its own: the admin reading it at 3 a.m.
- * should not need the README. Every command is marked with `az(...)` or `pwsh(...)`
+ * should not need the docs. Every command is marked with `az(...)` or `pwsh(...)`
  * (printed-commands.ts), so the tests hand each one to the real tools exactly as printed.
  */
 import type { FailureCode, WarningCode } from '../contract/codes';

@@ -1,6 +1,6 @@
 /**
  * Every name the monitor's telemetry carries, in one place: the Application Insights reporter
- * writes them, and the alert rules, the workbook, the README's queries and the tests read them
+ * writes them, and the alert rules, the workbook, the queries in docs/operations.md and the tests read them
  * from here. They are a public contract like the failure codes: saved queries and alert rules in
  * customers' subscriptions name them, so they are only ever added, never renamed.
  */

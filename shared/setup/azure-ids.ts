@@ -1,7 +1,7 @@
 /**
  * Fixed identifiers of Microsoft's first-party apps and roles, the same in every tenant, and
- * the names the deployment's outputs carry. Named here once so setup, infra tests and the README
- * agree.
+ * the names the deployment's outputs carry. Named here once so setup, infra tests and the docs
+ * (docs/deploy.md) agree.
  */
 import type { Config } from '../config/schema';
 

@@ -4,7 +4,7 @@
  * in Key Vault with the same expiry), Exchange Online (service principal with the *Enterprise
  * application's* object id, FullAccess, IMAP on), and the monitor's own identity (Graph
  * Application.Read.All, Mail.Send only for e-mail notifications, scoped to the sender).
- * Each step names the pitfall it avoids (README, "Deploying": the pitfalls admins hit most).
+ * Each step names the pitfall it avoids (docs/deploy.md, "Pitfalls admins hit most").
  */
 import type { AppConfig, Config, MailboxConfig } from '../config/schema';
 import {

@@ -1,7 +1,7 @@
 /**
  * Issue 16 item 6: an output that cannot be written ends every command the same way, through real
- * processes: a closed pipe (`| true`) quietly with the command's own exit code (README, "A closed
- * pipe"), a full disk (`>/dev/full`) with one line on stderr and exit 3 — never a stack trace,
+ * processes: a closed pipe (`| true`) quietly with the command's own exit code (docs/cli.md,
+ * "Signals and pipes"), a full disk (`>/dev/full`) with one line on stderr and exit 3 — never a stack trace,
  * never "internal error", never exit 1 ("degraded").
  */
 import { spawnSync } from 'node:child_process';

@@ -190,7 +190,8 @@ describe('#11.17 loose ends of the command line', () => {
     expect(help.code).toBe(0);
     const text = help.stdout.replace(/\s+/g, ' ');
     expect(text).not.toMatch(/[A-Z]+\.md\b/); // no document the repository does not hold
-    expect(text).toContain('the result contract in the README');
+    expect(text).toContain('the result contract: docs/cli.md#the-report-stable-contract');
+    expect(text).toContain('Details: docs/cli.md#check');
     expect(text).toContain('then ./mailboxes.json');
   });
 });

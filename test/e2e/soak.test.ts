@@ -1,7 +1,7 @@
 /**
  * Issue 10, scope item 5, the short version: consecutive runs in one process (the simulated
  * tenant in the same process) leave no growing heap, handles or sockets behind. The 1,000-run
- * soak is `npm run bench -- soak` (its figures are in the README).
+ * soak is `npm run bench -- soak` (its figures are in docs/reliability.md).
  */
 import { soak } from '../../bench/soak';
 

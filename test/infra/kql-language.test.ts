@@ -1,12 +1,12 @@
 /**
- * Every query the project ships — alert rules, workbook items, the README's — parsed and bound by
+ * Every query the project ships — alert rules, workbook items, the docs' — parsed and bound by
  * the official Kusto language service against the classic Application Insights schema its scope
  * sees, as Azure would: any Error diagnostic fails, with the query, its code, message and place.
  * Each kind of error the check exists for has a failing twin: a broken copy that is rejected.
  */
 import { CLASSIC_RESOURCE_TYPE, CLASSIC_TABLES, schemaFor } from './app-insights-schema';
 import { mixedComparisons } from './kql-comparisons';
-import { alertQueries, alertRules, readmeQueries, workbookItems, workbookQueries, type Query } from './kql-sources';
+import { alertQueries, alertRules, docQueries, queriesIn, workbookItems, workbookQueries, type Query } from './kql-sources';
 import { errorsIn } from './kusto-language';
 import { expandParameters, type WorkbookItem } from './workbook-parameters';
 
@@ -27,9 +27,9 @@ describe('where each query runs', () => {
     expect(alert('secret-expiring.kql')).toMatch(/daysLeft <= 30\s*$/);
   });
 
-  it('six workbook queries on the component, and five README queries (none a fragment)', () => {
+  it('six workbook queries on the component, and five admin queries in docs/operations.md (none a fragment)', () => {
     expect(workbookQueries().map((q) => q.resourceType)).toEqual(Array(6).fill(CLASSIC_RESOURCE_TYPE));
-    expect(readmeQueries()).toHaveLength(5);
+    expect(docQueries().filter((q) => q.label.startsWith('docs/operations.md '))).toHaveLength(5);
   });
 
   it('failing twin: a scope this file has no schema for is refused, not bound against the classic tables', () => {
@@ -48,8 +48,8 @@ describe('the Kusto language service accepts every query', () => {
     expect(workbookQueries().flatMap(problems)).toEqual([]);
   });
 
-  it("the README's queries", () => {
-    expect(readmeQueries().flatMap(problems)).toEqual([]);
+  it("the docs' queries (README.md and every page in docs/)", () => {
+    expect(docQueries().flatMap(problems)).toEqual([]);
   });
 });
 
@@ -125,8 +125,8 @@ describe('workbook parameters are expanded as the workbook engine does', () => {
   });
 });
 
-describe('README fragments are named, not guessed', () => {
+describe('doc fragments are named, not guessed', () => {
   it('failing twin: a block starting with `| …` must say which table it continues', () => {
-    expect(() => readmeQueries('```kusto\n| where name == "MonitorRun"\n```\n')).toThrow(/README query 1 is a fragment \(\| where name == "MonitorRun"\)/);
+    expect(() => queriesIn('docs/operations.md', '```kusto\n| where name == "MonitorRun"\n```\n')).toThrow(/docs\/operations\.md query 1 is a fragment \(\| where name == "MonitorRun"\)/);
   });
 });

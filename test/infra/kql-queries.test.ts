@@ -1,5 +1,5 @@
 /**
- * The alert rules', the workbook's and the README's KQL name only telemetry that
+ * The alert rules', the workbook's and the docs' (docs/operations.md) KQL name only telemetry that
  * shared/report/telemetry-names.ts defines — tables, event names, the test name prefix,
  * customDimensions and customMeasurements keys, read from the Kusto language service's syntax tree
  * (kql-names.ts) — and the queries, evaluated by a model of Kusto (kql-subset.ts) over the
@@ -15,14 +15,14 @@ import type { Envelope } from '../../sim/ingestion-server';
 import { reportingEnv, SHARED_SECRET_MAILBOXES, startTelemetryWorld, type TelemetryWorld } from '../report/telemetry-fixture';
 import { CLASSIC_TABLES } from './app-insights-schema';
 import { namesIn } from './kql-names';
-import { alertQueries, ALERT_PARAMETERS, readmeQueries, workbookQueries } from './kql-sources';
+import { alertQueries, ALERT_PARAMETERS, docQueries, workbookQueries } from './kql-sources';
 import { runKql, tablesFrom, type Row } from './kql-subset';
 
 const alertQuery = (file: string, days = Number(ALERT_PARAMETERS.expiryAlertDays)) =>
   alertQueries({ ...ALERT_PARAMETERS, expiryAlertDays: String(days) }).find((q) => q.label === `alert ${file}`)!.text;
 const workbook: Record<string, string> = Object.fromEntries(workbookQueries().map((q) => [q.label.replace(/^workbook "|"$/g, ''), q.text]));
 const shipped: Record<string, string> = Object.fromEntries([...alertQueries(), ...workbookQueries()].map((q) => [q.label, q.text]));
-const readme: Record<string, string> = Object.fromEntries(readmeQueries().map((q) => [q.label, q.text]));
+const docs: Record<string, string> = Object.fromEntries(docQueries().map((q) => [q.label, q.text]));
 
 interface Names { tables: string[]; events: string[]; props: string[]; measurements: string[]; prefix: string }
 const moduleNames: Names = {
@@ -62,10 +62,10 @@ describe('KQL names come from shared/report/telemetry-names.ts', () => {
     expect(Object.entries(shipped).flatMap(([label, q]) => unknownNames(label, q, moduleNames))).toEqual([]);
   });
 
-  it("the README's queries too, the join's inner table included", () => {
-    expect(Object.keys(readme).length).toBeGreaterThanOrEqual(4);
-    expect(Object.entries(readme).flatMap(([label, q]) => unknownNames(label, q, moduleNames))).toEqual([]);
-    expect(namesIn(readme['README query 4'], CLASSIC_TABLES).tables).toEqual(['customEvents', 'exceptions']);
+  it("the docs' queries too, the join's inner table included", () => {
+    expect(Object.keys(docs).length).toBeGreaterThanOrEqual(4);
+    expect(Object.entries(docs).flatMap(([label, q]) => unknownNames(label, q, moduleNames))).toEqual([]);
+    expect(namesIn(docs['docs/operations.md query 4'], CLASSIC_TABLES).tables).toEqual(['customEvents', 'exceptions']);
   });
 
   it('reads keys in every spelling Kusto accepts, and names compared either way round', () => {

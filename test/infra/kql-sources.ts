@@ -9,9 +9,10 @@
  * - the workbook: each query item (`type: 3`) of infra/app/workbook.json with its parameters
  *   expanded (workbook-parameters.ts), scoped to its item's `resourceType`, or else the workbook's
  *   `sourceId` in workbook.bicep (the same component);
- * - the README: every ```kusto / ```kql block, run by an admin in the component's Logs blade. A
- *   block that is a fragment (its first line a `| …` stage) must be listed in README_FRAGMENTS
- *   with the table it continues, so none is silently bound as something else.
+ * - the docs: every ```kusto / ```kql block of README.md and docs/*.md (the admins' queries are in
+ *   docs/operations.md), run by an admin in the component's Logs blade. A block that is a fragment
+ *   (its first line a `| …` stage) must be listed in DOC_FRAGMENTS with the table it continues, so
+ *   none is silently bound as something else.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -86,23 +87,33 @@ export function workbookQueries(items = workbookItems(), now = Date.now()): Quer
   }));
 }
 
-/** README blocks that continue a query instead of being one: first line → the table it continues. */
-export const README_FRAGMENTS: Record<string, string> = {};
+/** Doc blocks that continue a query instead of being one: first line → the table it continues. */
+export const DOC_FRAGMENTS: Record<string, string> = {};
 
-export function readmeQueries(readme = read('README.md')): Query[] {
-  const blocks = [...readme.matchAll(/^```(?:kusto|kql)\s*\n([\s\S]*?)^```/gim)].map((m) => m[1]);
+/** The pages an admin reads queries from: the README and every page in docs/. */
+export function docPages(): string[] {
+  return ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
+}
+
+/** Every query block of every page, labelled `<page> query <n>`. */
+export function docQueries(pages = docPages()): Query[] {
+  return pages.flatMap((page) => queriesIn(page, read(page)));
+}
+
+export function queriesIn(page: string, markdown: string): Query[] {
+  const blocks = [...markdown.matchAll(/^```(?:kusto|kql)\s*\n([\s\S]*?)^```/gim)].map((m) => m[1]);
   return blocks.map((block, i) => {
     const first = block.split('\n').find((line) => line.trim() && !line.trim().startsWith('//'))?.trim() ?? '';
     let text = block;
     if (first.startsWith('|')) {
-      const table = README_FRAGMENTS[first];
-      if (!table) throw new Error(`README query ${i + 1} is a fragment (${first}): add it to README_FRAGMENTS with the table it continues`);
+      const table = DOC_FRAGMENTS[first];
+      if (!table) throw new Error(`${page} query ${i + 1} is a fragment (${first}): add it to DOC_FRAGMENTS with the table it continues`);
       text = `${table}\n${block}`;
     }
-    return { label: `README query ${i + 1}`, text, resourceType: CLASSIC_RESOURCE_TYPE };
+    return { label: `${page} query ${i + 1}`, text, resourceType: CLASSIC_RESOURCE_TYPE };
   });
 }
 
 export function allQueries(): Query[] {
-  return [...alertQueries(), ...workbookQueries(), ...readmeQueries()];
+  return [...alertQueries(), ...workbookQueries(), ...docQueries()];
 }

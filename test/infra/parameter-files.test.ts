@@ -5,7 +5,7 @@
  * checked against the compiled template, and against each other: same parameters, same variables,
  * same defaults. The docs show `az` only with the file it can use.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONFIG_BASE64_ENV } from '../../shared/setup/azure-ids';
 import { BICEP, describeWithValidator } from '../tools/validators';
@@ -52,7 +52,8 @@ describe('main.parameters.json (azd)', () => {
 });
 
 describe('the docs show `az deployment` only with a parameter file az can read', () => {
-  const docs = ['README.md', 'infra/README.md', 'infra/main.bicep', 'docs/ARCHITECTURE.md'];
+  // The README and every page in docs/ (the what-if command is in docs/deploy.md).
+  const docs = ['README.md', 'infra/README.md', 'infra/main.bicep', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
   const azWith = (text: string) => [...text.matchAll(/az deployment (?:sub|group) [^\n`]*/g)].map((m) => m[0]);
 
   it('every `az deployment` command names main.bicepparam, none main.parameters.json (azd placeholders reach Azure unfilled)', () => {

@@ -78,7 +78,7 @@ describe('setup guide: structure', () => {
     expect(without.secretExpiresOn).toBe('2026-12-30T00:00:00Z');
   });
 
-  it('every step names the pitfalls the README lists where they happen', () => {
+  it('every step names the pitfalls docs/deploy.md lists where they happen', () => {
     expect(step('app.client-secret', { app: 'logicaldoc' }).pitfall).toMatch(/Value, not its "Secret ID"/);
     expect(step('app.exchange-service-principal', { app: 'logicaldoc' }).portal).toMatch(/Enterprise applications .* Object ID\. Not App registrations/);
     expect(step('app.imap-permission', { app: 'logicaldoc' }).pitfall).toMatch(/IMAP\.AccessAsUser\.All is a delegated permission/);
