@@ -27,8 +27,8 @@ describe('where each query runs', () => {
     expect(alert('secret-expiring.kql')).toMatch(/daysLeft <= 30\s*$/);
   });
 
-  it('six workbook queries on the component, and five README queries (none a fragment)', () => {
-    expect(workbookQueries().map((q) => q.resourceType)).toEqual(Array(6).fill(CLASSIC_RESOURCE_TYPE));
+  it('seven workbook queries on the component, and five README queries (none a fragment)', () => {
+    expect(workbookQueries().map((q) => q.resourceType)).toEqual(Array(7).fill(CLASSIC_RESOURCE_TYPE));
     expect(readmeQueries()).toHaveLength(5);
   });
 
@@ -82,6 +82,13 @@ describe('failing twins: broken copies are rejected with their code', () => {
     }
     // The forms the queries use are fine: a string with a string, a number with a number.
     expect(mixedComparisons('ok', 'availabilityResults | where success == "0" or todouble(success) == 0', CLASSIC_TABLES)).toEqual([]);
+  });
+
+  it('the maintenance key compared with a bool (it is the string "true" in customDimensions): MBH001 or a type error, so the filter cannot silently pass everything', () => {
+    const query = alert('availability.kql');
+    expect(query).toContain('maintenance != "true"');
+    const twin = query.replace('maintenance != "true"', 'maintenance != true');
+    expect([...codes('twin', twin), ...mixedComparisons('twin', twin, CLASSIC_TABLES)].length).toBeGreaterThan(0);
   });
 
   it('an alert placeholder left unfilled does not parse', () => {
