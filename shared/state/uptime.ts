@@ -77,7 +77,7 @@ function figure(rows: UptimeRow[], now: number, windowHours: number): UptimeFigu
   return {
     windowHours,
     from: from === undefined ? null : new Date(from).toISOString(),
-    coveredHours: from === undefined ? 0 : Math.round(((now - from) / HOUR) * 10) / 10,
+    coveredHours: from === undefined ? 0 : Math.round(((now - from) / HOUR) * 100) / 100,
     complete: from !== undefined && from - start <= slack,
     checks,
     up,
@@ -96,5 +96,8 @@ export function uptime(rows: UptimeRow[], now: Date, historyDays: number): Uptim
 export function describeFigure(f: UptimeFigure): string {
   if (f.percent === null) return 'no checks';
   const value = `${f.percent}%`;
-  return f.complete ? value : `${value} over ${f.coveredHours >= 48 ? `${Math.round((f.coveredHours / 24) * 10) / 10} d` : `${f.coveredHours} h`}`;
+  if (f.complete) return value;
+  const h = f.coveredHours;
+  const span = h >= 48 ? `${Math.round((h / 24) * 10) / 10} d` : h >= 1 ? `${Math.round(h * 10) / 10} h` : `${Math.max(1, Math.round(h * 60))} min`;
+  return `${value} over ${span}`;
 }
