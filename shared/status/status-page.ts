@@ -71,7 +71,7 @@ pre{white-space:pre-wrap;font-size:.85em;background:#f3f3f6;border-radius:4px;pa
 time,.t{font-size:.9em}.stale{color:var(--f);font-weight:600}
 .s{display:flex;height:14px;border:1px solid var(--b);border-radius:3px;overflow:hidden}
 .s i{height:100%}.s.o,.s .o{background:var(--o)}.s.d{background:#e0a100}.s.f{background:var(--f)}.s.n{background:#9a9aa6}.s.e{background:#ececf0}.s .d{background:#e0a100}.s .f{background:var(--f)}.s .n{background:#9a9aa6}.s .e{background:#ececf0}
-.k{font-size:.9em;text-align:right}.u{font-size:.85em;color:#33333b}.u b{font-weight:600}
+.k{font-size:.9em;text-align:right}.u{font-size:.85em;color:#33333b}.u strong{font-weight:600}
 .mw{grid-column:1/-1;font-size:.92em;background:#eef2fb;border-radius:4px;padding:4px 6px}li.maint{border-left-color:#3b5bab}.k.w{color:var(--f);font-weight:600}
 table{border-collapse:collapse;background:#fff;width:100%}td,th{border:1px solid var(--b);padding:4px 8px;text-align:left;font-size:.92em}
 #f{margin:8px 0}#f input{font:inherit;padding:6px;width:min(420px,100%)}
@@ -114,7 +114,7 @@ function strip(row: LatestRow | undefined, nowHour: number): string {
 function uptimeCell(uptime: Uptime | undefined, enabled: boolean): string {
   if (!enabled) return '';
   if (!uptime) return '<p class=u>uptime: no history';
-  const one = (label: string, f: UptimeFigure) => `${label} <b>${esc(describeFigure(f))}</b>`;
+  const one = (label: string, f: UptimeFigure) => `${label} <strong>${esc(describeFigure(f))}</strong>`;
   const keptDays = Math.round(uptime.kept.windowHours / 24);
   const parts = [one('24 h', uptime.day), one('7 d', uptime.week)];
   // With HISTORY_DAYS = 7 the kept history is the 7-day figure: not shown twice.
