@@ -4,6 +4,8 @@
  * sees, as Azure would: any Error diagnostic fails, with the query, its code, message and place.
  * Each kind of error the check exists for has a failing twin: a broken copy that is rejected.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CLASSIC_RESOURCE_TYPE, CLASSIC_TABLES, schemaFor } from './app-insights-schema';
 import { mixedComparisons } from './kql-comparisons';
 import { alertQueries, alertRules, readmeQueries, workbookItems, workbookQueries, type Query } from './kql-sources';
@@ -129,6 +131,18 @@ describe('workbook parameters are expanded as the workbook engine does', () => {
   it('the shipped workbook: its items are what the tests bind (no parameter today, none referred to)', () => {
     expect(workbookItems().filter((i) => i.type === 9)).toEqual([]);
     expect(workbookItems().filter((i) => i.type === 3).map((i) => i.content.query).join('\n')).not.toMatch(/\{[A-Za-z_]\w*(:\w+)?\}/);
+  });
+});
+
+describe('docs/uptime-and-maintenance.md (issue 20)', () => {
+  const page = readFileSync(join(__dirname, '..', '..', 'docs', 'uptime-and-maintenance.md'), 'utf8');
+  const blocks = readmeQueries(page);
+
+  it('its queries bind, and are the shipped alert rule and workbook item word for word (the comments apart)', () => {
+    expect(blocks.flatMap(problems)).toEqual([]);
+    const strip = (q: string) => q.replace(/^\/\/.*\n/gm, '').trim();
+    const shipped = [...alertQueries(), ...workbookQueries()].map((q) => strip(q.text));
+    expect(blocks.map((b) => shipped.includes(strip(b.text)))).toEqual([true, true]);
   });
 });
 
