@@ -113,7 +113,8 @@ function strip(row: LatestRow | undefined, nowHour: number): string {
 /** The three figures beside the strip; a figure over a shorter span than its window says so. */
 function uptimeCell(uptime: Uptime | undefined, enabled: boolean): string {
   if (!enabled) return '';
-  if (!uptime) return '<p class=u>uptime: no history';
+  // Not read for this row (a mailbox no longer configured): the cell stays, empty, so the grid holds.
+  if (!uptime) return '<p class=u>';
   const one = (label: string, f: UptimeFigure) => `${label} <strong>${esc(describeFigure(f))}</strong>`;
   const keptDays = Math.round(uptime.kept.windowHours / 24);
   const parts = [one('24 h', uptime.day), one('7 d', uptime.week)];
