@@ -7,7 +7,7 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { stateStoreFromSettings } from '../shared/report/state-sink';
 import { CONTENT_SECURITY_POLICY, esc, renderStatusPage, type PageMailbox } from '../shared/status/status-page';
-import { activeMaintenance } from '../shared/run/maintenance';
+import { activeMaintenance, nextMaintenance } from '../shared/run/maintenance';
 import { readUptime } from '../shared/state/uptime-read';
 import { configFromSettings, planFromSettings } from './run-from-settings';
 
@@ -35,7 +35,8 @@ export async function statusHttp(_request: HttpRequest, context: InvocationConte
   try {
     mailboxes = planFromSettings([], env).mailboxes.map((m) => {
       const maintenance = activeMaintenance(m.maintenance, now);
-      return { id: m.id, address: m.address, app: m.app.id, ...(maintenance ? { maintenance } : {}) };
+      const planned = maintenance ? undefined : nextMaintenance(m.maintenance, now);
+      return { id: m.id, address: m.address, app: m.app.id, ...(maintenance ? { maintenance } : {}), ...(planned ? { plannedMaintenance: planned } : {}) };
     });
     secretExpiryDays = configFromSettings(env).config.thresholds.secretExpiryDays;
   } catch (error) {

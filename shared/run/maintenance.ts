@@ -10,14 +10,15 @@ const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 
 /** The occurrences of a window that could contain `at`: [start, end) in epoch ms. */
-function occurrences(window: MaintenanceWindow, at: number): [number, number][] {
+function occurrences(window: MaintenanceWindow, at: number, days = [-1, 0]): [number, number][] {
   if ('start' in window) return [[Date.parse(window.start), Date.parse(window.end)]];
   const range = parseDailyRange(window.daily);
   if (!range) return [];
   const length = (range.to - range.from + 24 * 60) % (24 * 60) || 24 * 60;
   const today = Math.floor(at / DAY) * DAY;
   // Yesterday's occurrence may still run past midnight.
-  return [today - DAY, today]
+  return days
+    .map((d) => today + d * DAY)
     .filter((day) => !window.days || window.days.includes(WEEKDAYS[new Date(day).getUTCDay()]!))
     .map((day) => [day + range.from * MINUTE, day + (range.from + length) * MINUTE]);
 }
@@ -35,4 +36,21 @@ export function activeMaintenance(windows: readonly MaintenanceWindow[] | undefi
     }
   }
   return found ? { reason: found.reason, endsAt: new Date(found.end).toISOString() } : undefined;
+}
+
+/** A window that begins after `at` and within `horizonMs`: the earliest, with its start and end. */
+export interface PlannedMaintenance extends MaintenanceState {
+  startsAt: string;
+}
+
+/** The next window to begin within `horizonMs` of `at` (the status page announces it), or undefined. */
+export function nextMaintenance(windows: readonly MaintenanceWindow[] | undefined, at: Date, horizonMs = DAY): PlannedMaintenance | undefined {
+  const now = at.getTime();
+  let found: { reason: string; start: number; end: number } | undefined;
+  for (const window of windows ?? []) {
+    for (const [start, end] of occurrences(window, now, [0, 1])) {
+      if (start > now && start <= now + horizonMs && (!found || start < found.start)) found = { reason: window.reason, start, end };
+    }
+  }
+  return found ? { reason: found.reason, startsAt: new Date(found.start).toISOString(), endsAt: new Date(found.end).toISOString() } : undefined;
 }

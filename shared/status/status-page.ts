@@ -21,6 +21,8 @@ export interface PageMailbox {
   app: string;
   /** The maintenance window in force now (from the config), if any (issue 20). */
   maintenance?: MaintenanceState;
+  /** Otherwise the next window to begin within a day, announced on the page. */
+  plannedMaintenance?: MaintenanceState & { startsAt: string };
 }
 
 export interface PageOptions {
@@ -110,6 +112,8 @@ function strip(row: LatestRow | undefined, nowHour: number): string {
   return `<p class=s role=img aria-label="24 h: ${label}">${runs.map(([cell, n]) => `<i class=${cls(cell)} style=flex:${n}></i>`).join('')}`;
 }
 
+const utcTime = (iso: string) => `<time datetime="${esc(iso)}">${esc(iso.replace('T', ' ').slice(0, 16))} UTC</time>`;
+
 /** The three figures beside the strip; a figure over a shorter span than its window says so. */
 function uptimeCell(uptime: Uptime | undefined, enabled: boolean): string {
   if (!enabled) return '';
@@ -158,7 +162,10 @@ function item(mailbox: PageMailbox, row: LatestRow | undefined, shown: Shown, no
   parts.push(strip(row, hourOf(nowMs)), uptimeCell(options.uptime?.get(mailbox.id), options.uptime !== undefined), secretCell(row, nowMs, options.secretExpiryDays));
   if (mailbox.maintenance) {
     const until = mailbox.maintenance.endsAt;
-    parts.push(`<p class=mw>In maintenance until <time datetime="${esc(until)}">${esc(until.replace('T', ' ').slice(0, 16))} UTC</time>: ${esc(mailbox.maintenance.reason)} — checks run, nobody is notified, uptime leaves them out`);
+    parts.push(`<p class=mw>In maintenance until ${utcTime(until)}: ${esc(mailbox.maintenance.reason)} — checks run, nobody is notified, uptime leaves them out`);
+  } else if (mailbox.plannedMaintenance) {
+    const planned = mailbox.plannedMaintenance;
+    parts.push(`<p class=mw>Maintenance planned from ${utcTime(planned.startsAt)} to ${utcTime(planned.endsAt)}: ${esc(planned.reason)}`);
   }
   if (shown === 'unreadable') parts.push(`<p class=m>${esc(row!.unreadable!)}: the next check of this mailbox replaces the row`);
   if (shown === 'not-checked' && row?.notCheckedReason) parts.push(`<p class=m>${esc(row.notCheckedReason)}`);

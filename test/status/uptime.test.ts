@@ -86,7 +86,8 @@ beforeAll(async () => {
   tenant.scenario = scenario(false);
   await recordedRun('run-d', config);
   // The Function App's settings for the handlers: archive is in a window now; 30 days of history kept.
-  process.env.MAILBOX_HEALTH_CONFIG = JSON.stringify(withWindows(config, { archive: [-10, 50, 'archive re-index'] }));
+  // invoices has one planned in 3 hours.
+  process.env.MAILBOX_HEALTH_CONFIG = JSON.stringify(withWindows(config, { archive: [-10, 50, 'archive re-index'], invoices: [180, 240, 'mail flow change'] }));
   process.env.HISTORY_DAYS = '30';
   await serve();
 });
@@ -161,6 +162,10 @@ describe('uptime from the history real runs wrote', () => {
     expect(await archive.locator('.mw').textContent()).toMatch(/^In maintenance until \d{4}-\d\d-\d\d \d\d:\d\d UTC: archive re-index — checks run, nobody is notified, uptime leaves them out$/);
     expect(await page.locator('li.maint').count()).toBe(1);
     expect(await page.locator('h1 + p').textContent()).toContain('1 in maintenance');
+    // A window within the next day is announced; it does not count as in maintenance.
+    const invoices = page.locator('li', { has: page.locator('b', { hasText: /^invoices$/ }) });
+    expect(await invoices.locator('.mw').textContent()).toMatch(/^Maintenance planned from \d{4}-\d\d-\d\d \d\d:\d\d UTC to \d{4}-\d\d-\d\d \d\d:\d\d UTC: mail flow change$/);
+    expect(await invoices.getAttribute('class')).toBe('ok');
     expect(errors).toEqual([]);
     await page.close();
   });

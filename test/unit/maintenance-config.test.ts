@@ -5,7 +5,7 @@
 import { ConfigError } from '../../shared/config/config-error';
 import { configJsonSchema } from '../../shared/config/json-schema';
 import { parseConfig } from '../../shared/config/load';
-import { activeMaintenance } from '../../shared/run/maintenance';
+import { activeMaintenance, nextMaintenance } from '../../shared/run/maintenance';
 import { planRun } from '../../shared/run/plan';
 
 const TENANT = '11111111-1111-1111-1111-111111111111';
@@ -118,5 +118,21 @@ describe('when a window is in force', () => {
 
   it('overlapping windows: the one that ends last', () => {
     expect(activeMaintenance([...oneOff, { daily: '17:00-19:00', reason: 'daily' }], at('2026-12-05T17:30:00Z'))).toEqual({ reason: 'daily', endsAt: '2026-12-05T19:00:00.000Z' });
+  });
+});
+
+describe('the next window, announced on the status page', () => {
+  it('the earliest window to begin within a day; none further away, none already begun', () => {
+    const windows = [
+      { start: '2026-12-05T16:00:00Z', end: '2026-12-05T18:00:00Z', reason: 'migration' },
+      { daily: '22:00-02:00', days: ['fri' as const], reason: 'backup' },
+    ];
+    // Friday 2026-12-04 10:00: tonight's backup comes first.
+    expect(nextMaintenance(windows, new Date('2026-12-04T10:00:00Z'))).toEqual({ reason: 'backup', startsAt: '2026-12-04T22:00:00.000Z', endsAt: '2026-12-05T02:00:00.000Z' });
+    // Saturday 03:00: the migration at 16:00.
+    expect(nextMaintenance(windows, new Date('2026-12-05T03:00:00Z'))).toEqual({ reason: 'migration', startsAt: '2026-12-05T16:00:00.000Z', endsAt: '2026-12-05T18:00:00.000Z' });
+    // Failing twins: the migration already begun is not "next"; next week's backup is beyond a day.
+    expect(nextMaintenance(windows, new Date('2026-12-05T17:00:00Z'))).toBeUndefined();
+    expect(nextMaintenance(windows, new Date('2026-12-04T10:00:00Z'), 3600_000)).toBeUndefined();
   });
 });
