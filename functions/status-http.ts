@@ -6,7 +6,9 @@
  */
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { stateStoreFromSettings } from '../shared/report/state-sink';
-import { CONTENT_SECURITY_POLICY, esc, renderStatusPage } from '../shared/status/status-page';
+import { CONTENT_SECURITY_POLICY, esc, renderStatusPage, type PageMailbox } from '../shared/status/status-page';
+import { activeMaintenance, nextMaintenance } from '../shared/run/maintenance';
+import { readUptime } from '../shared/state/uptime-read';
 import { configFromSettings, planFromSettings } from './run-from-settings';
 import { inertContext } from './inert-context';
 
@@ -29,26 +31,35 @@ export function staleMinutes(env: NodeJS.ProcessEnv): number {
 
 export async function statusHttp(_request: HttpRequest, hostContext: InvocationContext, env: NodeJS.ProcessEnv = process.env): Promise<HttpResponseInit> {
   const context = inertContext(hostContext);
-  let mailboxes: { id: string; address: string; app: string }[];
+  let mailboxes: PageMailbox[];
   let secretExpiryDays: number;
+  const now = new Date();
   try {
-    mailboxes = planFromSettings([], env).mailboxes.map((m) => ({ id: m.id, address: m.address, app: m.app.id }));
+    mailboxes = planFromSettings([], env).mailboxes.map((m) => {
+      const maintenance = activeMaintenance(m.maintenance, now);
+      const planned = maintenance ? undefined : nextMaintenance(m.maintenance, now);
+      return { id: m.id, address: m.address, app: m.app.id, ...(maintenance ? { maintenance } : {}), ...(planned ? { plannedMaintenance: planned } : {}) };
+    });
     secretExpiryDays = configFromSettings(env).config.thresholds.secretExpiryDays;
   } catch (error) {
     context.error((error as Error).message);
     return errorPage(500, `The configuration (app setting MAILBOX_HEALTH_CONFIG) is not valid: ${(error as Error).message}`);
   }
   let rows: Awaited<ReturnType<ReturnType<typeof stateStoreFromSettings>['list']>>;
+  let uptime: Awaited<ReturnType<typeof readUptime>>;
   try {
-    rows = await stateStoreFromSettings(env).list();
+    const store = stateStoreFromSettings(env);
+    // The history is read beside the latest rows; its failure costs the figures, never the page.
+    [rows, uptime] = await Promise.all([store.list(), readUptime(store, mailboxes.map((m) => m.id), env, now)]);
   } catch (error) {
     context.error(`status page: ${clip((error as Error).message)}`);
     return errorPage(500, `The stored state could not be read from Table Storage: ${clip((error as Error).message)}`);
   }
+  if (uptime instanceof Error) context.warn(`status page: uptime: ${clip(uptime.message)}`);
   // A row that cannot be trusted is one mailbox shown as unreadable (toLatestRow); what still
   // fails here is the monitor's own bug, and is not blamed on Table Storage (#16.12).
   try {
-    return { status: 200, headers: HEADERS, body: renderStatusPage(mailboxes, rows, { secretExpiryDays, staleMinutes: staleMinutes(env) }) };
+    return { status: 200, headers: HEADERS, body: renderStatusPage(mailboxes, rows, { now, secretExpiryDays, staleMinutes: staleMinutes(env), ...(uptime instanceof Error ? { uptimeProblem: uptime.message } : { uptime }) }) };
   } catch (error) {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     context.error(`status page: internal error: ${clip(message)}`);

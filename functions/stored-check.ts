@@ -8,7 +8,8 @@ import type { HttpResponseInit, InvocationContext } from '@azure/functions';
 import { ConfigError, configFailure } from '../shared/config/config-error';
 import { stateStoreFromSettings } from '../shared/report/state-sink';
 import { UnknownMailboxError } from '../shared/run/plan';
-import { storedReport } from '../shared/state/stored-report';
+import { storedReport, withUptime } from '../shared/state/stored-report';
+import { readUptime } from '../shared/state/uptime-read';
 import { StorageSettingsError } from '../shared/storage/storage-account';
 import { planFromSettings } from './run-from-settings';
 
@@ -28,10 +29,11 @@ export async function storedCheck(only: string[], context: InvocationContext, en
     throw error;
   }
   try {
-    const rows = await stateStoreFromSettings(env).list();
+    const store = stateStoreFromSettings(env);
+    const [rows, uptime] = await Promise.all([store.list(), readUptime(store, mailboxes.map((m) => m.id), env)]);
     // Not inside a Storage error's message: one row that cannot be read is that mailbox's
     // `notChecked` reason (toLatestRow), never a 500 for every mailbox (#16.12).
-    const report = storedReport(mailboxes, rows);
+    const report = withUptime(storedReport(mailboxes, rows), uptime);
     return { status: report.status === 'failed' ? 503 : 200, headers: NO_STORE, jsonBody: report };
   } catch (error) {
     const message = error instanceof StorageSettingsError ? error.message : `the stored state could not be read from Table Storage: ${(error as Error).message}`;

@@ -56,7 +56,7 @@ resource mailboxFailing 'Microsoft.Insights/scheduledQueryRules@2023-03-15-previ
   tags: tags
   properties: {
     displayName: 'Mailbox check failing'
-    description: 'A mailbox\'s latest check failed: its availability result (test mailbox:<id>) carries the failure code, phase and the remedy to paste.'
+    description: 'A mailbox\'s latest check failed: its availability result (test mailbox:<id>) carries the failure code, phase and the remedy to paste. A latest check inside a configured maintenance window does not fire it.'
     severity: 1
     enabled: true
     scopes: [applicationInsightsId]

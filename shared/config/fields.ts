@@ -93,6 +93,8 @@ export const host = z
 export const port = wholeNumber(1, 65535);
 export const folder = text(255, 'a folder name').min(1, 'must not be empty');
 export const displayName = text(256, 'a display name');
+/** Why a mailbox is in maintenance: shown on the status page and in results, so short and one line. */
+export const maintenanceReason = text(200, 'a maintenance reason').refine((value) => value.trim() !== '', 'must not be empty: say why (e.g. "Exchange migration, ticket CHG-1234")');
 
 /**
  * An https:// base URL: scheme, host and port only, because the code appends its own paths. A

@@ -42,6 +42,7 @@ function problemsOf(issues: z.core.$ZodIssue[], prefix: PropertyKey[] = []): Con
 
 function unionMessage(path: PropertyKey[]): string {
   if (path.at(-1) === 'credential') return 'must be {"keyVaultSecret": "<secret name>"} (optional "version", "keyVaultUrl") or {"env": "<VARIABLE>"}, or for a certificate {"keyVaultCertificate": "<certificate name>"} (optional "version", "keyVaultUrl", "sendX5c") or {"certificateFile": "<path>"}';
+  if (path.at(-2) === 'maintenance') return 'must be a one-off window {"start": "2026-12-05T16:00:00Z", "end": "2026-12-05T18:00:00Z", "reason": "…"} or a daily one {"daily": "22:00-23:30", "reason": "…"} (optional "days": ["sat", "sun"]); times in UTC';
   if (path.at(-1) === 'cloud') return 'must be "public", "usgov", "china" or {"authorityHost": "https://...", "imapResource": "https://..."}';
   return 'does not match any accepted shape';
 }

@@ -4,6 +4,7 @@
  * add fields freely, rename none.
  */
 import { z } from 'zod';
+import { maintenanceList } from './maintenance-schema';
 import { address, baseUrl, displayName, folder, guid, host, id, port, wholeNumber } from './fields';
 
 // Bounds: a timeout past 2^31-1 ms overflows Node's timers (they fire at once), and a threshold
@@ -123,6 +124,7 @@ export const appSchema = z
     clientId: guid('application (client) id'),
     displayName: displayName.optional(),
     credential: z.union([keyVaultCredential, envCredential, keyVaultCertificateCredential, fileCertificateCredential]),
+    maintenance: maintenanceList.describe('Maintenance windows of every mailbox of this app (as well as each mailbox\'s own)'),
   })
   .strict();
 
@@ -136,6 +138,7 @@ export const mailboxSchema = z
     folder: folder.optional(),
     backlogUnseen: wholeNumber(1, 10_000_000).optional().describe('Overrides thresholds.backlogUnseen'),
     backlogOldestMinutes: wholeNumber(1, 525_600, ' minutes (a year)').optional().describe('Overrides thresholds.backlogOldestMinutes'),
+    maintenance: maintenanceList,
   })
   .strict();
 

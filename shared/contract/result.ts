@@ -54,6 +54,13 @@ export interface SecretFacts {
   thumbprint?: string;
 }
 
+/** A maintenance window the check ran in (issue 20): nobody was notified, alerts and uptime leave it out. */
+export interface MaintenanceState {
+  reason: string;
+  /** When the window ends (ISO, UTC). */
+  endsAt: string;
+}
+
 export interface CheckResult {
   mailbox: string;
   address: string;
@@ -77,6 +84,8 @@ export interface CheckResult {
    * Every check sets it; optional only for results stored before it existed.
    */
   attempts?: Record<RetriedStep, number>;
+  /** Present only when the check ran inside a configured maintenance window. */
+  maintenance?: MaintenanceState;
 }
 
 export interface RunCounts {

@@ -13,6 +13,12 @@
  *               open(stage) ──a lower threshold──► open(stage')       "credential-expiring"
  *               open        ──repeat interval──► open                 "reminder"
  *               open        ──outside the window (rotated)──► closed  "credential-resolved"
+ *
+ * A mailbox result inside a maintenance window (`result.maintenance`, issue 20) leaves its incident
+ * exactly as it was: nothing is sent and nothing written. The first run after the window then
+ * compares with the state from before it, so a mailbox that began failing in the window is
+ * "failing" once (the ETag-guarded write lets one instance send it), one that failed before and
+ * still fails with the same code is not announced again, and one that recovered is "recovered".
  */
 import type { CheckResult, Warning } from '../contract/result';
 import type { NotificationKind } from './notification';
@@ -66,7 +72,10 @@ export interface DecideOptions {
 
 export function decide(previous: IncidentState | undefined, observation: Observation, options: DecideOptions): Decision {
   const now = options.now.toISOString();
-  const base: IncidentState = previous ?? { incident: observation.incident, state: 'closed', code: '', warnings: '', openedAt: '', lastNotifiedAt: '', lastKind: '', notifications: 0, updatedAt: now };
+  if (observation.kind === 'mailbox' && observation.result.maintenance) {
+    return { next: previous ?? closedState(observation.incident, now), changed: false };
+  }
+  const base: IncidentState = previous ?? closedState(observation.incident, now);
   const due = previous?.state === 'open' && previous.lastNotifiedAt !== '' && options.now.getTime() - Date.parse(previous.lastNotifiedAt) >= options.repeatMs;
 
   let open: boolean;
@@ -111,6 +120,10 @@ export function decide(previous: IncidentState | undefined, observation: Observa
   const changed = !previous || send !== undefined || next.state !== base.state || next.code !== base.code || next.warnings !== base.warnings;
   if (changed) next.updatedAt = now;
   return { next, send, changed };
+}
+
+function closedState(incident: string, now: string): IncidentState {
+  return { incident, state: 'closed', code: '', warnings: '', openedAt: '', lastNotifiedAt: '', lastKind: '', notifications: 0, updatedAt: now };
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;

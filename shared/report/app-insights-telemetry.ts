@@ -77,6 +77,8 @@ function availability(result: CheckResult, plan: RunPlan, run: RunContext): Avai
     ...(result.failure ? { [PROPS.code]: result.failure.code, [PROPS.phase]: result.failure.phase, [PROPS.kind]: result.failure.kind } : {}),
     ...(result.warnings.length > 0 ? { [PROPS.warnings]: result.warnings.map((w) => w.code).join(',') } : {}),
     ...(remedy ? { [PROPS.remedy]: clip(remedy) } : {}),
+    // Only inside a window: results outside one keep exactly the properties they always had.
+    ...(result.maintenance ? { [PROPS.maintenance]: 'true', [PROPS.maintenanceReason]: clip(result.maintenance.reason) } : {}),
   };
   const measurements: Measurements = {};
   for (const phase of PHASES) {

@@ -27,7 +27,8 @@ export function renderTable(outside: RunReport, colour = false): string {
   // terminal gets them inert (escape sequences written out), its own colours added after.
   const report = inertStrings(outside);
   const paint = (style: keyof typeof COLOURS, text: string) => (colour ? `\u001b[${COLOURS[style][0]}m${text}\u001b[${COLOURS[style][1]}m` : text);
-  const rows = report.results.map((r) => [r.mailbox, r.address, r.status.toUpperCase(), r.failure?.code ?? codeCell(r.warnings.map((w) => w.code)), r.failure?.phase ?? '', `${r.durationMs} ms`]);
+  // A check in a maintenance window is marked where its status is read (issue 20).
+  const rows = report.results.map((r) => [r.mailbox, r.address, `${r.status.toUpperCase()}${r.maintenance ? ' (maint)' : ''}`, r.failure?.code ?? codeCell(r.warnings.map((w) => w.code)), r.failure?.phase ?? '', `${r.durationMs} ms`]);
   const header = ['MAILBOX', 'ADDRESS', 'STATUS', 'CODE', 'PHASE', 'TIME'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd();
@@ -36,7 +37,7 @@ export function renderTable(outside: RunReport, colour = false): string {
     const text = line(rows[index]!);
     out.push(result.status === 'ok' ? text : paint(result.status, text));
   });
-  const details = report.results.filter((r) => r.status !== 'ok').map((r) => detail(r, paint));
+  const details = report.results.filter((r) => r.status !== 'ok' || r.maintenance).map((r) => detail(r, paint));
   if (details.length > 0) out.push('', ...details);
   // The monitor's own warnings (a missing Graph permission, a failing notification channel).
   for (const w of report.warnings ?? []) out.push('', `${paint('degraded', 'monitor')}: ${paint('bold', w.code)}: ${w.message}`, ...(w.remedy ? [`  fix: ${w.remedy}`] : []));
@@ -53,6 +54,7 @@ export function renderTable(outside: RunReport, colour = false): string {
 
 function detail(result: CheckResult, paint: (style: keyof typeof COLOURS, text: string) => string): string {
   const lines = [paint(result.status, `${result.mailbox} <${result.address}> (app ${result.app})`)];
+  if (result.maintenance) lines.push(`  in maintenance until ${result.maintenance.endsAt}: ${result.maintenance.reason} (nobody is notified; alerts and uptime leave this check out)`);
   if (result.failure) {
     const f = result.failure;
     lines.push(`  ${paint('bold', f.code)} in ${f.phase} (${f.kind}): ${f.message}`);

@@ -51,6 +51,13 @@ export const PROPS = {
   credentialKind: 'credentialKind',
   /** SecretExpiring: the mailboxes whose check read this credential. */
   mailboxes: 'mailboxes',
+  /**
+   * Availability: "true" when the check ran in a maintenance window (issue 20), absent otherwise;
+   * the alert rules and the workbook's uptime leave such results out.
+   */
+  maintenance: 'maintenance',
+  /** Availability, with `maintenance`: the window's reason. */
+  maintenanceReason: 'maintenanceReason',
 } as const;
 
 /** customMeasurements keys of the availability results. Phase timings are `<phase>Ms`. */

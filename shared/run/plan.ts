@@ -5,6 +5,7 @@
  */
 import { CLOUDS, type CloudEndpoints } from '../config/clouds';
 import type { AppConfig, Config } from '../config/schema';
+import type { MaintenanceWindow } from '../config/maintenance-schema';
 import { someOf } from '../config/cross-checks';
 import { excerpt } from '../config/fields';
 import { secretLocation, type SecretLocation } from '../credentials/secret';
@@ -50,6 +51,8 @@ export interface MailboxPlan {
   app: AppPlan;
   backlogUnseen: number;
   backlogOldestMinutes: number;
+  /** The mailbox's own maintenance windows and its app's (issue 20); empty when none. */
+  maintenance: MaintenanceWindow[];
 }
 
 export interface RunPlan {
@@ -90,6 +93,7 @@ function appPlan(app: AppConfig, config: Config): AppPlan {
 export function planRun(config: Config, only: string[] = []): RunPlan {
   const cloud = resolveCloud(config.cloud);
   const apps = new Map(config.apps.map((app) => [app.id, appPlan(app, config)]));
+  const appWindows = new Map(config.apps.map((app) => [app.id, app.maintenance ?? []]));
   const known = new Set(config.mailboxes.map((m) => m.id));
   const unknown = only.filter((id) => !known.has(id));
   if (unknown.length > 0) throw new UnknownMailboxError(unknown, [...known]);
@@ -110,6 +114,7 @@ export function planRun(config: Config, only: string[] = []): RunPlan {
       app: apps.get(mailbox.app)!,
       backlogUnseen: mailbox.backlogUnseen ?? config.thresholds.backlogUnseen,
       backlogOldestMinutes: mailbox.backlogOldestMinutes ?? config.thresholds.backlogOldestMinutes,
+      maintenance: [...(appWindows.get(mailbox.app) ?? []), ...(mailbox.maintenance ?? [])],
     })),
   };
 }

@@ -16,7 +16,8 @@ import { TlsReuse } from '../imap/tls-reuse';
 import { TokenProvider } from '../token/token-provider';
 import { checkMailbox } from './check-mailbox';
 import { DeadlineExceeded, deadlineSignal, isInterruption } from '../resilience/deadline';
-import type { RunPlan } from './plan';
+import type { MailboxPlan, RunPlan } from './plan';
+import { activeMaintenance } from './maintenance';
 import { preloadRunModules } from './preload';
 import { buildReport } from './report';
 import type { CheckResult, PartialRun, RunReport, Warning } from '../contract/result';
@@ -65,7 +66,8 @@ export async function runChecks(plan: RunPlan, options: RunOptions = {}): Promis
       plan.mailboxes.map((mailbox) =>
         limit(async () => {
           if (interrupted()) return undefined;
-          const result = await checkMailbox(mailbox, plan, deps);
+          // Judged at the check's start: a check that began in a window belongs to it.
+          const result = inMaintenance(await checkMailbox(mailbox, plan, deps), mailbox);
           // A check cut short by an interruption says nothing about its mailbox.
           if (interrupted() && result.failure?.code === 'CHECK_TIMEOUT') return undefined;
           options.onResult?.(result, ++done, plan.mailboxes.length);
@@ -80,6 +82,12 @@ export async function runChecks(plan: RunPlan, options: RunOptions = {}): Promis
   } finally {
     run.dispose();
   }
+}
+
+/** The result with the maintenance window it ran in, if any (the field is absent outside windows). */
+export function inMaintenance(result: CheckResult, mailbox: MailboxPlan): CheckResult {
+  const window = activeMaintenance(mailbox.maintenance, new Date(result.checkedAt));
+  return window ? { ...result, maintenance: window } : result;
 }
 
 /** Entra is read only where the cloud names a Graph endpoint (every national cloud does). */

@@ -62,8 +62,14 @@ export interface LatestRow {
   unreadable?: string;
 }
 
-/** One check in a mailbox's history: the latest row's headline fields, keyed by mailbox and time. */
-export type HistoryRow = Pick<LatestRow, 'partitionKey' | 'rowKey' | 'mailbox' | 'status' | 'code' | 'phase' | 'message' | 'warningCodes' | 'checkedAt' | 'durationMs' | 'runId'>;
+/**
+ * One check in a mailbox's history: the latest row's headline fields, keyed by mailbox and time.
+ * A dead batch's mailboxes get a row too, status `not-checked` (the uptime leaves them out).
+ */
+export type HistoryRow = Pick<LatestRow, 'partitionKey' | 'rowKey' | 'mailbox' | 'status' | 'code' | 'phase' | 'message' | 'warningCodes' | 'checkedAt' | 'durationMs' | 'runId'> & {
+  /** The maintenance window's reason when the check ran in one (issue 20), else empty; absent in older rows. */
+  maintenance?: string;
+};
 
 export const STRIP_HOURS = 24;
 /** One character per hour, the worst of the hour: none, not checked, ok, degraded, failed. */
@@ -222,6 +228,25 @@ export function historyRow(result: CheckResult, run: RunContext): HistoryRow {
     checkedAt: result.checkedAt,
     durationMs: result.durationMs,
     runId: run.runId,
+    maintenance: result.maintenance?.reason ?? '',
+  };
+}
+
+/** The history row of a mailbox its run did not check (its batch was dead-lettered), at `at`. */
+export function notCheckedHistoryRow(mailbox: string, reason: string, at: string, run: RunContext): HistoryRow {
+  return {
+    partitionKey: encodeKey(mailbox),
+    rowKey: historyRowKey(at, run.runId),
+    mailbox,
+    status: 'not-checked',
+    code: '',
+    phase: '',
+    message: clip(reason, MAX_HISTORY_MESSAGE),
+    warningCodes: '',
+    checkedAt: at,
+    durationMs: 0,
+    runId: run.runId,
+    maintenance: '',
   };
 }
 

@@ -20,11 +20,13 @@ import {
   historyCutoffKey,
   historyRow,
   latestRow,
+  notCheckedHistoryRow,
   notCheckedRow,
   toLatestRow,
   type HistoryRow,
   type LatestRow,
 } from './mailbox-state';
+import { uptime, UPTIME_COLUMNS, type Uptime } from './uptime';
 
 // Required on first use, so `validate`, `schema` and a config error never load it (issue 9).
 const tables = () => require('@azure/data-tables') as typeof DataTables;
@@ -91,7 +93,15 @@ export class StateStore {
   async markNotChecked(mailboxes: MailboxRef[], reason: string, run: RunContext, at = new Date().toISOString()): Promise<void> {
     await this.ensureTables();
     const limit = pLimit(PARALLEL);
-    await Promise.all(mailboxes.map((mailbox) => limit(() => this.update(mailbox.id, (previous) => notCheckedRow(mailbox, reason, at, run, previous)))));
+    await Promise.all(
+      mailboxes.map((mailbox) =>
+        limit(async () => {
+          await this.update(mailbox.id, (previous) => notCheckedRow(mailbox, reason, at, run, previous));
+          // In the history too, so the uptime can say it left this run out rather than not know of it.
+          await call(undefined, (o) => this.history.upsertEntity<HistoryRow>(notCheckedHistoryRow(mailbox.id, reason, at, run), 'Replace', o));
+        }),
+      ),
+    );
   }
 
   async get(mailbox: string): Promise<LatestRow | undefined> {
@@ -110,15 +120,29 @@ export class StateStore {
     });
   }
 
-  /** A mailbox's history, newest first, back to `since`. */
-  async historyOf(mailbox: string, since: Date): Promise<HistoryRow[]> {
-    await this.ensureTables();
+  /** A mailbox's history, newest first, back to `since`; `select` narrows the columns read. */
+  async historyOf(mailbox: string, since: Date, budget?: StorageBudget, select?: (keyof HistoryRow)[]): Promise<HistoryRow[]> {
+    await this.ensureTables(budget);
     const filter = tables().odata`PartitionKey eq ${encodeKey(mailbox)} and RowKey le ${historyCutoffKey(since)}`;
-    return call(undefined, async (o) => {
+    return call(budget, async (o) => {
       const rows: HistoryRow[] = [];
-      for await (const entity of this.history.listEntities<HistoryRow>({ queryOptions: { filter }, ...o })) rows.push(entity);
+      for await (const entity of this.history.listEntities<HistoryRow>({ queryOptions: { filter, ...(select ? { select } : {}) }, ...o })) rows.push(entity);
       return rows;
     });
+  }
+
+  /**
+   * Each mailbox's uptime (uptime.ts) from its history of the last `historyDays` days: one range
+   * query per mailbox reading four columns, PARALLEL at a time, all within the budget.
+   */
+  async uptimeOf(mailboxes: string[], historyDays: number, now = new Date(), budget?: StorageBudget): Promise<Map<string, Uptime>> {
+    await this.ensureTables(budget);
+    const since = new Date(now.getTime() - historyDays * 24 * 3600_000);
+    const limit = pLimit(PARALLEL);
+    const entries = await Promise.all(
+      mailboxes.map((mailbox) => limit(async () => [mailbox, uptime(await this.historyOf(mailbox, since, budget, [...UPTIME_COLUMNS]), now, historyDays)] as const)),
+    );
+    return new Map(entries);
   }
 
   /**

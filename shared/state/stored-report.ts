@@ -7,6 +7,7 @@
 import type { CheckResult, RunReport } from '../contract/result';
 import { buildReport } from '../run/report';
 import { storedResult, type LatestRow } from './mailbox-state';
+import { UPTIME_DEFINITION, type Uptime } from './uptime';
 
 export interface NotChecked {
   mailbox: string;
@@ -21,6 +22,19 @@ export interface NotChecked {
 export interface StoredReport extends RunReport {
   source: 'stored';
   notChecked: NotChecked[];
+  /**
+   * Per mailbox id, its uptime over 24 hours, 7 days and the history kept (issue 20), with what
+   * each figure counted and the span it covers; absent when the history could not be read.
+   */
+  uptime?: { definition: string; mailboxes: Record<string, Uptime> };
+  /** Why `uptime` is absent (the history could not be read in time). */
+  uptimeProblem?: string;
+}
+
+/** The report with the uptime figures added (or why there are none). */
+export function withUptime(report: StoredReport, uptime: Map<string, Uptime> | Error): StoredReport {
+  if (uptime instanceof Error) return { ...report, uptimeProblem: uptime.message };
+  return { ...report, uptime: { definition: UPTIME_DEFINITION, mailboxes: Object.fromEntries(uptime) } };
 }
 
 export function storedReport(mailboxes: { id: string; address: string; app: string }[], rows: LatestRow[], now = new Date()): StoredReport {

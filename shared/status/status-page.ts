@@ -11,12 +11,18 @@
  */
 import { createHash } from 'node:crypto';
 import { inert } from '../diagnosis/outside-text';
+import type { MaintenanceState } from '../contract/result';
 import { hourOf, secretDaysLeft, stripAt, STRIP_HOURS, type LatestRow, type StoredStatus } from '../state/mailbox-state';
+import { describeFigure, UPTIME_DEFINITION, type Uptime, type UptimeFigure } from '../state/uptime';
 
 export interface PageMailbox {
   id: string;
   address: string;
   app: string;
+  /** The maintenance window in force now (from the config), if any (issue 20). */
+  maintenance?: MaintenanceState;
+  /** Otherwise the next window to begin within a day, announced on the page. */
+  plannedMaintenance?: MaintenanceState & { startsAt: string };
 }
 
 export interface PageOptions {
@@ -26,6 +32,10 @@ export interface PageOptions {
   /** A last check older than this is flagged stale: the monitor may have stopped. */
   staleMinutes?: number;
   title?: string;
+  /** Uptime per mailbox id from the history (uptime.ts); without it the page has no uptime column. */
+  uptime?: Map<string, Uptime>;
+  /** Why the uptime could not be read (Storage slow or down): said once at the top instead. */
+  uptimeProblem?: string;
 }
 
 type Shown = StoredStatus | 'never' | 'unreadable';
@@ -54,7 +64,7 @@ h1{font-size:1.4em;margin:.2em 0}h2{font-size:1.1em;margin:1.2em 0 .4em}
 .sum .failed b,.failed .st,.sum .unreadable b,.unreadable .st{color:var(--f)}.sum .degraded b,.degraded .st{color:var(--d)}.sum .ok b,.ok .st{color:var(--o)}
 .sum .not-checked b,.sum .never b,.not-checked .st,.never .st{color:var(--n)}.st code,.st .t{color:#1c1c21}
 ul{list-style:none;padding:0;margin:0}
-li{background:#fff;border:1px solid var(--b);border-left:5px solid var(--o);border-radius:4px;margin:4px 0;padding:6px 10px;display:grid;grid-template-columns:minmax(0,2.4fr) minmax(0,1.5fr) 110px 170px 90px;gap:4px 12px;align-items:center}
+li{background:#fff;border:1px solid var(--b);border-left:5px solid var(--o);border-radius:4px;margin:4px 0;padding:6px 10px;display:grid;grid-template-columns:minmax(0,2.2fr) minmax(0,1.4fr) 100px 170px 150px 90px;gap:4px 12px;align-items:center}
 li[hidden]{display:none}li.failed,li.unreadable{border-left-color:var(--f)}li.degraded{border-left-color:var(--d)}li.not-checked,li.never{border-left-color:var(--n)}
 li p{margin:0;overflow-wrap:anywhere}li small{display:block;color:#55555f}
 .st{font-weight:600;font-size:.9em}.st code,.st .t{font-weight:400}code{font-size:.9em}
@@ -63,7 +73,8 @@ pre{white-space:pre-wrap;font-size:.85em;background:#f3f3f6;border-radius:4px;pa
 time,.t{font-size:.9em}.stale{color:var(--f);font-weight:600}
 .s{display:flex;height:14px;border:1px solid var(--b);border-radius:3px;overflow:hidden}
 .s i{height:100%}.s.o,.s .o{background:var(--o)}.s.d{background:#e0a100}.s.f{background:var(--f)}.s.n{background:#9a9aa6}.s.e{background:#ececf0}.s .d{background:#e0a100}.s .f{background:var(--f)}.s .n{background:#9a9aa6}.s .e{background:#ececf0}
-.k{font-size:.9em;text-align:right}.k.w{color:var(--f);font-weight:600}
+.k{font-size:.9em;text-align:right}.u{font-size:.85em;color:#33333b}.u strong{font-weight:600}
+.mw{grid-column:1/-1;font-size:.92em;background:#eef2fb;border-radius:4px;padding:4px 6px}li.maint{border-left-color:#3b5bab}.k.w{color:var(--f);font-weight:600}
 table{border-collapse:collapse;background:#fff;width:100%}td,th{border:1px solid var(--b);padding:4px 8px;text-align:left;font-size:.92em}
 #f{margin:8px 0}#f input{font:inherit;padding:6px;width:min(420px,100%)}
 @media (max-width:720px){li{grid-template-columns:1fr 1fr}.k{text-align:left}}
@@ -101,6 +112,22 @@ function strip(row: LatestRow | undefined, nowHour: number): string {
   return `<p class=s role=img aria-label="24 h: ${label}">${runs.map(([cell, n]) => `<i class=${cls(cell)} style=flex:${n}></i>`).join('')}`;
 }
 
+const utcTime = (iso: string) => `<time datetime="${esc(iso)}">${esc(iso.replace('T', ' ').slice(0, 16))} UTC</time>`;
+
+/** The three figures beside the strip; a figure over a shorter span than its window says so. */
+function uptimeCell(uptime: Uptime | undefined, enabled: boolean): string {
+  if (!enabled) return '';
+  // Not read for this row (a mailbox no longer configured): the cell stays, empty, so the grid holds.
+  if (!uptime) return '<p class=u>';
+  const one = (label: string, f: UptimeFigure) => `${label} <strong>${esc(describeFigure(f))}</strong>`;
+  const keptDays = Math.round(uptime.kept.windowHours / 24);
+  const parts = [one('24 h', uptime.day), one('7 d', uptime.week)];
+  // With HISTORY_DAYS = 7 the kept history is the 7-day figure: not shown twice.
+  if (keptDays !== 7) parts.push(one(`${keptDays} d kept`, uptime.kept));
+  // The counts behind each figure are in `?source=stored`: the page stays small at 1,000 rows.
+  return `<p class=u>${parts.join(' · ')}`;
+}
+
 function secretCell(row: LatestRow | undefined, nowMs: number, warnDays: number): string {
   const days = row ? secretDaysLeft(row, nowMs) : undefined;
   // Unknown (no warning: more than the threshold away): nothing, the Secrets table says so per app.
@@ -112,12 +139,14 @@ function secretCell(row: LatestRow | undefined, nowMs: number, warnDays: number)
  * One mailbox. HTML lets `</p>` and `</li>` be omitted: at 1,000 rows that is a tenth of the
  * page. A remedy identical to one already shown (an app-wide cause) links to it instead.
  */
-function item(mailbox: PageMailbox, row: LatestRow | undefined, shown: Shown, nowMs: number, options: Required<Omit<PageOptions, 'now' | 'title'>>, remedies: Map<string, string>): string {
+type ItemOptions = { secretExpiryDays: number; staleMinutes: number; uptime?: Map<string, Uptime> };
+
+function item(mailbox: PageMailbox, row: LatestRow | undefined, shown: Shown, nowMs: number, options: ItemOptions, remedies: Map<string, string>): string {
   const anchor = `m-${encodeURIComponent(mailbox.id)}`;
   const withRemedy = (shown === 'failed' || shown === 'degraded') && row?.remedy ? row.remedy : '';
   const first = withRemedy && !remedies.has(withRemedy);
   if (first) remedies.set(withRemedy, anchor);
-  const parts = [`<li class=${shown}${first ? ` id="${esc(anchor)}"` : ''}><p><b>${esc(mailbox.id)}</b> <small>${esc(mailbox.address)} · ${esc(mailbox.app)}</small>`];
+  const parts = [`<li class="${shown}${mailbox.maintenance ? ' maint' : ''}"${first ? ` id="${esc(anchor)}"` : ''}><p><b>${esc(mailbox.id)}</b> <small>${esc(mailbox.address)} · ${esc(mailbox.app)}</small>`];
   let what = `<p class=st>${LABEL[shown]}`;
   if (row?.code && shown !== 'ok') what += ` <code>${esc(row.code)}${row.phase ? ` (${esc(row.phase)})` : ''}</code>`;
   else if (row?.warningCodes && shown === 'degraded') what += ` <code>${esc(row.warningCodes.replace(/,/g, ', '))}</code>`;
@@ -130,7 +159,14 @@ function item(mailbox: PageMailbox, row: LatestRow | undefined, shown: Shown, no
   } else {
     parts.push('<p class=t>not checked yet');
   }
-  parts.push(strip(row, hourOf(nowMs)), secretCell(row, nowMs, options.secretExpiryDays));
+  parts.push(strip(row, hourOf(nowMs)), uptimeCell(options.uptime?.get(mailbox.id), options.uptime !== undefined), secretCell(row, nowMs, options.secretExpiryDays));
+  if (mailbox.maintenance) {
+    const until = mailbox.maintenance.endsAt;
+    parts.push(`<p class=mw>In maintenance until ${utcTime(until)}: ${esc(mailbox.maintenance.reason)} — checks run, nobody is notified, uptime leaves them out`);
+  } else if (mailbox.plannedMaintenance) {
+    const planned = mailbox.plannedMaintenance;
+    parts.push(`<p class=mw>Maintenance planned from ${utcTime(planned.startsAt)} to ${utcTime(planned.endsAt)}: ${esc(planned.reason)}`);
+  }
   if (shown === 'unreadable') parts.push(`<p class=m>${esc(row!.unreadable!)}: the next check of this mailbox replaces the row`);
   if (shown === 'not-checked' && row?.notCheckedReason) parts.push(`<p class=m>${esc(row.notCheckedReason)}`);
   if ((shown === 'failed' || shown === 'degraded' || shown === 'not-checked') && row?.message) parts.push(`<p class=m>${esc(row.message)}`);
@@ -165,7 +201,8 @@ function secretsTable(mailboxes: PageMailbox[], rows: Map<string, LatestRow>, no
 export function renderStatusPage(mailboxes: PageMailbox[], storedRows: LatestRow[], options: PageOptions = {}): string {
   const now = options.now ?? new Date();
   const nowMs = now.getTime();
-  const opts = { secretExpiryDays: options.secretExpiryDays ?? 30, staleMinutes: options.staleMinutes ?? 60 };
+  const opts: ItemOptions = { secretExpiryDays: options.secretExpiryDays ?? 30, staleMinutes: options.staleMinutes ?? 60, ...(options.uptime ? { uptime: options.uptime } : {}) };
+  const inMaintenance = mailboxes.filter((m) => m.maintenance).length;
   const rows = new Map(storedRows.map((row) => [row.mailbox, row]));
   const configured = new Set(mailboxes.map((m) => m.id));
   // Mailboxes still in state but gone from the config: listed last, until the purge removes them.
@@ -197,7 +234,9 @@ export function renderStatusPage(mailboxes: PageMailbox[], storedRows: LatestRow
     '<!doctype html><html lang="en"><head><meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width,initial-scale=1"><meta name="referrer" content="no-referrer">',
     `<title>${title}</title><style>${STYLE}</style></head><body>`,
-    `<h1>${title}</h1><p class="t">${mailboxes.length} mailboxes · generated <time datetime="${now.toISOString()}">${now.toISOString().replace('T', ' ').slice(0, 16)} UTC</time>${stale ? ` · <span class="stale">${stale} not checked for over ${opts.staleMinutes} min</span>` : ''}</p>`,
+    `<h1>${title}</h1><p class="t">${mailboxes.length} mailboxes · generated <time datetime="${now.toISOString()}">${now.toISOString().replace('T', ' ').slice(0, 16)} UTC</time>${stale ? ` · <span class="stale">${stale} not checked for over ${opts.staleMinutes} min</span>` : ''}${inMaintenance ? ` · ${inMaintenance} in maintenance` : ''}</p>`,
+    options.uptime ? `<p class="t" id="uptime-def">Uptime: ${esc(UPTIME_DEFINITION)}. A figure over a shorter span than its window (the history kept is shorter) says so.</p>` : '',
+    options.uptimeProblem ? `<p class="t stale" id="uptime-def">Uptime unavailable: ${esc(options.uptimeProblem)}</p>` : '',
     `<div class="sum">${summary}</div>`,
     '<div id="f" hidden><input id="q" type="search" placeholder="Filter: id, address, app, code…" aria-label="Filter mailboxes"></div>',
     sections,

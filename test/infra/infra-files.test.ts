@@ -46,9 +46,9 @@ describe('infra/ files', () => {
     expect(azure.hooks.preprovision.windows.run).toContain(CONFIG_BASE64_ENV);
   });
 
-  it('the workbook is JSON with its six queries', () => {
+  it('the workbook is JSON with its seven queries (the 30-day uptime added, issue 20)', () => {
     const workbook = JSON.parse(read('infra/app/workbook.json'));
     expect(workbook.version).toBe('Notebook/1.0');
-    expect(workbook.items.filter((i: { type: number }) => i.type === 3)).toHaveLength(6);
+    expect(workbook.items.filter((i: { type: number }) => i.type === 3)).toHaveLength(7);
   });
 });

@@ -4,6 +4,8 @@
  * sees, as Azure would: any Error diagnostic fails, with the query, its code, message and place.
  * Each kind of error the check exists for has a failing twin: a broken copy that is rejected.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CLASSIC_RESOURCE_TYPE, CLASSIC_TABLES, schemaFor } from './app-insights-schema';
 import { mixedComparisons } from './kql-comparisons';
 import { alertQueries, alertRules, docQueries, queriesIn, workbookItems, workbookQueries, type Query } from './kql-sources';
@@ -27,8 +29,8 @@ describe('where each query runs', () => {
     expect(alert('secret-expiring.kql')).toMatch(/daysLeft <= 30\s*$/);
   });
 
-  it('six workbook queries on the component, and five admin queries in docs/operations.md (none a fragment)', () => {
-    expect(workbookQueries().map((q) => q.resourceType)).toEqual(Array(6).fill(CLASSIC_RESOURCE_TYPE));
+  it('seven workbook queries on the component, and five admin queries in docs/operations.md (none a fragment)', () => {
+    expect(workbookQueries().map((q) => q.resourceType)).toEqual(Array(7).fill(CLASSIC_RESOURCE_TYPE));
     expect(docQueries().filter((q) => q.label.startsWith('docs/operations.md '))).toHaveLength(5);
   });
 
@@ -84,6 +86,13 @@ describe('failing twins: broken copies are rejected with their code', () => {
     expect(mixedComparisons('ok', 'availabilityResults | where success == "0" or todouble(success) == 0', CLASSIC_TABLES)).toEqual([]);
   });
 
+  it('the maintenance key compared with a bool (it is the string "true" in customDimensions): MBH001 or a type error, so the filter cannot silently pass everything', () => {
+    const query = alert('availability.kql');
+    expect(query).toContain('maintenance != "true"');
+    const twin = query.replace('maintenance != "true"', 'maintenance != true');
+    expect([...codes('twin', twin), ...mixedComparisons('twin', twin, CLASSIC_TABLES)].length).toBeGreaterThan(0);
+  });
+
   it('an alert placeholder left unfilled does not parse', () => {
     const raw = alert('secret-expiring.kql').replace(/30\s*$/, '{expiryAlertDays}');
     expect(codes('twin', raw).length).toBeGreaterThan(0);
@@ -122,6 +131,18 @@ describe('workbook parameters are expanded as the workbook engine does', () => {
   it('the shipped workbook: its items are what the tests bind (no parameter today, none referred to)', () => {
     expect(workbookItems().filter((i) => i.type === 9)).toEqual([]);
     expect(workbookItems().filter((i) => i.type === 3).map((i) => i.content.query).join('\n')).not.toMatch(/\{[A-Za-z_]\w*(:\w+)?\}/);
+  });
+});
+
+describe('docs/uptime-and-maintenance.md (issue 20)', () => {
+  const page = readFileSync(join(__dirname, '..', '..', 'docs', 'uptime-and-maintenance.md'), 'utf8');
+  const blocks = queriesIn('docs/uptime-and-maintenance.md', page);
+
+  it('its queries bind, and are the shipped alert rule and workbook item word for word (the comments apart)', () => {
+    expect(blocks.flatMap(problems)).toEqual([]);
+    const strip = (q: string) => q.replace(/^\/\/.*\n/gm, '').trim();
+    const shipped = [...alertQueries(), ...workbookQueries()].map((q) => strip(q.text));
+    expect(blocks.map((b) => shipped.includes(strip(b.text)))).toEqual([true, true]);
   });
 });
 

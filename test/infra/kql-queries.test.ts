@@ -53,8 +53,8 @@ function unknownNames(label: string, query: string, names: Names): string[] {
 }
 
 describe('KQL names come from shared/report/telemetry-names.ts', () => {
-  it('finds the three alert queries and the six workbook queries, each naming its telemetry once', () => {
-    expect(Object.keys(shipped)).toHaveLength(9);
+  it('finds the three alert queries and the seven workbook queries, each naming its telemetry once', () => {
+    expect(Object.keys(shipped)).toHaveLength(10);
     for (const [label, q] of Object.entries(shipped)) expect([label, namesIn(q, CLASSIC_TABLES).names.length]).toEqual([label, 1]);
   });
 
@@ -104,6 +104,8 @@ describe('the queries select the right rows of a real reporter run', () => {
   /** The same tables after the daily expiry sweep (functions/expiry-timer.ts) also reported. */
   let withSweep: Record<string, Row[]>;
   let sweepEnvelopes: Envelope[];
+  /** The tables of a run in which 'nogrant' (still failing) was in a maintenance window. */
+  let maintenanceRun: Record<string, Row[]>;
   const saved = { ...process.env };
 
   beforeAll(async () => {
@@ -118,6 +120,13 @@ describe('the queries select the right rows of a real reporter run', () => {
     await expiryTimer(timer, new InvocationContext({ invocationId: 'kql-sweep', functionName: 'expiryTimer', logHandler: () => undefined }));
     sweepEnvelopes = [...world.ingestion.envelopes];
     withSweep = tablesFrom([...envelopes, ...sweepEnvelopes]);
+    // A second timer run with the failing mailbox in a maintenance window (issue 20).
+    world.ingestion.envelopes.length = 0;
+    const inWindow = { ...world.config, mailboxes: world.config.mailboxes.map((m) => (m.id === 'nogrant' ? { ...m, maintenance: [{ start: new Date(Date.now() - 3600_000).toISOString(), end: new Date(Date.now() + 3600_000).toISOString(), reason: 'grant migration' }] } : m)) };
+    process.env.MAILBOX_HEALTH_CONFIG = JSON.stringify(inWindow);
+    await checkTimer(timer, new InvocationContext({ invocationId: 'kql-maintenance', functionName: 'checkTimer', logHandler: () => undefined }));
+    maintenanceRun = tablesFrom([...world.ingestion.envelopes]);
+    process.env.MAILBOX_HEALTH_CONFIG = JSON.stringify(world.config);
   }, 60_000);
 
   afterAll(async () => {
@@ -145,6 +154,43 @@ describe('the queries select the right rows of a real reporter run', () => {
     for (const compared of ['success == false', 'success == 0']) {
       expect(() => runKql(alertQuery('availability.kql').replace('todouble(success) == 0', compared), tables)).toThrow(/compares a string with a (boolean|number)/);
     }
+  });
+
+  describe('maintenance windows (issue 20): the availability alert and the uptime leave their results out', () => {
+    const nogrant = (t: Record<string, Row[]>) => t.availabilityResults.find((r) => r.name === testName('nogrant'))!;
+
+    it('the run in a window sent the failing result with maintenance = "true" and its reason; the others carry no such key', () => {
+      expect(maintenanceRun.availabilityResults).toHaveLength(8);
+      expect(nogrant(maintenanceRun)).toMatchObject({ success: '0', customDimensions: expect.objectContaining({ [PROPS.maintenance]: 'true', [PROPS.maintenanceReason]: 'grant migration' }) });
+      for (const r of maintenanceRun.availabilityResults.filter((x) => x.name !== testName('nogrant'))) expect(Object.keys(r.customDimensions as object)).not.toContain(PROPS.maintenance);
+      for (const r of tables.availabilityResults) expect(Object.keys(r.customDimensions as object)).not.toContain(PROPS.maintenance);
+    });
+
+    it('a failing result in maintenance is not selected; the same row without the key is (failing twin)', () => {
+      expect(runKql(alertQuery('availability.kql'), maintenanceRun)).toEqual([]);
+      const row = nogrant(maintenanceRun);
+      const { [PROPS.maintenance]: _dropped, ...dims } = row.customDimensions as Record<string, string>;
+      const twin = { ...maintenanceRun, availabilityResults: maintenanceRun.availabilityResults.map((r) => (r === row ? { ...r, customDimensions: dims } : r)) };
+      expect(runKql(alertQuery('availability.kql'), twin).map((r) => r.name)).toEqual([testName('nogrant')]);
+    });
+
+    it('the latest result decides: failing before the window and in it is silent; the first failure after the window fires again', () => {
+      const before = tables.availabilityResults;
+      const during = maintenanceRun.availabilityResults.map((r) => ({ ...r, timestamp: new Date(Date.parse(String(r.timestamp)) + 60_000).toISOString() }));
+      expect(runKql(alertQuery('availability.kql'), { ...tables, availabilityResults: [...before, ...during] })).toEqual([]);
+      const after = { ...nogrant(tables), timestamp: new Date(Date.now() + 120_000).toISOString() };
+      expect(runKql(alertQuery('availability.kql'), { ...tables, availabilityResults: [...before, ...during, after] }).map((r) => r.name)).toEqual([testName('nogrant')]);
+    });
+
+    it('workbook uptime over 30 days: the maintenance result is not counted (1 check of nogrant, not 2), the others count both runs', () => {
+      const both = { ...tables, availabilityResults: [...tables.availabilityResults, ...maintenanceRun.availabilityResults] };
+      const rows = Object.fromEntries(runKql(workbook['Uptime per mailbox (30 days, maintenance and not-checked left out)'], both).map((r) => [r.name, r]));
+      expect(rows[testName('nogrant')]).toMatchObject({ uptime: 0, checks: 1 });
+      expect(rows[testName('ok1')]).toMatchObject({ uptime: 100, checks: 2 });
+      // Failing twin: counted with the maintenance result, nogrant would show 2 checks.
+      const counted = workbook['Uptime per mailbox (30 days, maintenance and not-checked left out)'].replace('tostring(customDimensions.maintenance) != "true" and ', '');
+      expect(Object.fromEntries(runKql(counted, both).map((r) => [r.name, r.checks]))[testName('nogrant')]).toBe(2);
+    });
   });
 
   it('heartbeat alert: one run counted; zero when no MonitorRun arrived (the alert\'s "runs < 1")', () => {

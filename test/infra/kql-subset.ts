@@ -11,7 +11,7 @@
  * works on the wrong type (`success == false`) fails here too.
  *
  * Subset: tables availabilityResults and customEvents; stages where, extend, project, summarize
- * (count, arg_max, avg, percentile; by keys incl. bin), order by; functions tostring, todouble,
+ * (count, arg_max, avg, min, percentile; by keys incl. bin), order by; functions tostring, todouble,
  * toint, ago, bin; operators == != < <= > >= startswith and or, and a constant times a value;
  * names plain or bracketed (`['kind']`).
  */
@@ -134,6 +134,11 @@ function aggregate(name: string, expr: Expr, rows: Row[], now: number): Row {
   if (expr.kind !== 'call') throw new Error(`KQL subset: ${name} is not an aggregation`);
   const values = (i: number) => rows.map((r) => num(evaluate(expr.args[i], r, now))).filter((v): v is number => v !== null);
   if (expr.name === 'count') return { [name]: rows.length };
+  // min() of numbers or of ISO timestamps (which order as their text does).
+  if (expr.name === 'min') {
+    const v = rows.map((r) => evaluate(expr.args[0], r, now)).filter((x) => x !== null && x !== undefined && x !== '') as (number | string)[];
+    return { [name]: v.length ? v.reduce((a, b) => (b < a ? b : a)) : null };
+  }
   if (expr.name === 'avg') { const v = values(0); return { [name]: v.length ? v.reduce((s, x) => s + x, 0) / v.length : null }; }
   if (expr.name === 'percentile') {
     const v = values(0).sort((a, b) => a - b);

@@ -98,3 +98,35 @@ describe('credential incidents', () => {
     expect(observe([result('ok')]).map((o) => o.incident)).toEqual(['mailbox:invoices', 'credential:importer']);
   });
 });
+
+describe('mailbox incidents and maintenance windows (issue 20)', () => {
+  const inWindow = (r: CheckResult): Observation => mailbox({ ...r, maintenance: { reason: 'migration', endsAt: at(5).toISOString() } });
+
+  test('began failing in the window: nothing during it, "failing" once on the first run after, then nothing', () => {
+    expect(
+      sequence([
+        { obs: mailbox(result('ok')), hour: 0 },
+        { obs: inWindow(result('failed', 'IMAP_AUTH_FAILED')), hour: 1 },
+        { obs: inWindow(result('failed', 'IMAP_NOT_CONNECTED', ['MAILBOX_BACKLOG'])), hour: 2 },
+        { obs: mailbox(result('failed', 'IMAP_AUTH_FAILED')), hour: 6 },
+        { obs: mailbox(result('failed', 'IMAP_AUTH_FAILED')), hour: 7 },
+      ]),
+    ).toEqual([undefined, undefined, undefined, 'failing', undefined]);
+  });
+
+  test('failing and notified before the window: not announced again after it with the same code; a new code is "changed", a recovery "recovered"', () => {
+    const before = [
+      { obs: mailbox(result('failed', 'IMAP_AUTH_FAILED')), hour: 0 },
+      { obs: inWindow(result('ok')), hour: 1 },
+    ];
+    expect(sequence([...before, { obs: mailbox(result('failed', 'IMAP_AUTH_FAILED')), hour: 6 }])).toEqual(['failing', undefined, undefined]);
+    expect(sequence([...before, { obs: mailbox(result('failed', 'IMAP_NOT_CONNECTED')), hour: 6 }])).toEqual(['failing', undefined, 'changed']);
+    expect(sequence([...before, { obs: mailbox(result('ok')), hour: 6 }])).toEqual(['failing', undefined, 'recovered']);
+  });
+
+  test('in a window nothing is written, not even a first row; the twin outside it writes and sends', () => {
+    const quiet = decide(undefined, inWindow(result('failed', 'IMAP_AUTH_FAILED')), options(at(1)));
+    expect([quiet.changed, quiet.send]).toEqual([false, undefined]);
+    expect(decide(undefined, mailbox(result('failed', 'IMAP_AUTH_FAILED')), options(at(1)))).toMatchObject({ changed: true, send: 'failing' });
+  });
+});

@@ -63,3 +63,19 @@ describe('#16.4 terminal control sequences never reach the terminal', () => {
     expect(hasUnsafeCharacters(JSON.stringify(report))).toBe(true);
   });
 });
+
+describe('maintenance windows in the table (issue 20)', () => {
+  const failed = { status: 'failed' as const, failure: { code: 'IMAP_AUTH_FAILED' as const, phase: 'auth' as const, kind: 'permission' as const, message: 'refused', remedy: 'grant it' } };
+
+  test('a check in a window is marked in its status cell and its details say until when and why', () => {
+    const table = renderTable(reportOf([resultWith({ ...failed, maintenance: { reason: 'moving to the new grant', endsAt: '2026-12-05T18:00:00.000Z' } })]));
+    expect(tableRows(table)[1]).toMatch(/FAILED \(maint\)\s+IMAP_AUTH_FAILED\s+auth/);
+    expect(table).toContain('  in maintenance until 2026-12-05T18:00:00.000Z: moving to the new grant (nobody is notified; alerts and uptime leave this check out)');
+  });
+
+  test('(twin) the same failure outside a window has no mark, and an ok check outside one no details', () => {
+    const table = renderTable(reportOf([resultWith(failed), resultWith({ mailbox: 'quiet' })]));
+    expect(table).not.toContain('maint');
+    expect(table.split('\n\n')[1]).not.toContain('quiet');
+  });
+});
