@@ -66,6 +66,7 @@ function daysLeft(warnings: Warning[]): number | undefined {
 
 function availability(result: CheckResult, plan: RunPlan, run: RunContext): AvailabilityItem {
   const app = plan.mailboxes.find((m) => m.id === result.mailbox)?.app;
+  const incident = result.warnings.find((w) => w.code === 'SERVICE_INCIDENT_ACTIVE')?.incidentId;
   const remedy = result.failure?.remedy ?? result.warnings.flatMap((w) => (w.remedy ? [`${w.code}: ${w.remedy}`] : [])).join('\n\n');
   const properties: Properties = {
     ...runProperties(run),
@@ -77,6 +78,7 @@ function availability(result: CheckResult, plan: RunPlan, run: RunContext): Avai
     ...(result.failure ? { [PROPS.code]: result.failure.code, [PROPS.phase]: result.failure.phase, [PROPS.kind]: result.failure.kind } : {}),
     ...(result.warnings.length > 0 ? { [PROPS.warnings]: result.warnings.map((w) => w.code).join(',') } : {}),
     ...(remedy ? { [PROPS.remedy]: clip(remedy) } : {}),
+    ...(typeof incident === 'string' ? { [PROPS.serviceIncident]: incident } : {}),
   };
   const measurements: Measurements = {};
   for (const phase of PHASES) {

@@ -7,7 +7,11 @@
  */
 import { ClientSecretCredential } from '@azure/identity';
 import type { CheckResult, Warning } from '../../shared/contract/result';
+import { parseConfig } from '../../shared/config/load';
+import { runTelemetry } from '../../shared/report/app-insights-telemetry';
+import { PROPS } from '../../shared/report/telemetry-names';
 import { renderTable } from '../../shared/report/table';
+import { planRun } from '../../shared/run/plan';
 import type { Scenario } from '../../sim/scenario';
 import type { SimTenant } from '../../sim/tenant';
 import { byId, runAgainst, startTenant } from '../e2e/sim-harness';
@@ -77,6 +81,14 @@ describe('an active Exchange Online incident', () => {
     expect(table.split('\n').filter((line) => line.includes(ACTIVE.id) && line.startsWith('Exchange Online'))).toHaveLength(1);
     expect(table).toContain(`Exchange Online incident ${ACTIVE.id}`);
     expect(table).toContain('1 failure(s) here look like it: invoices');
+  });
+
+  test("telemetry: the affected mailbox's availability result carries the incident id; the others do not", async () => {
+    const { report } = await run(healthScenario());
+    const plan = planRun(parseConfig(entraConfig(tenant), 'test'));
+    const items = runTelemetry(report, plan, { runId: 'r1', trigger: 'cli', location: 'test', host: 'test', version: '0' }).availability;
+    const byName = Object.fromEntries(items.map((i) => [i.name, i.properties[PROPS.serviceIncident]]));
+    expect(byName).toEqual({ 'mailbox:invoices': ACTIVE.id, 'mailbox:hr': undefined, 'mailbox:archive': undefined });
   });
 });
 
