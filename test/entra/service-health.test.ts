@@ -83,6 +83,17 @@ describe('an active Exchange Online incident', () => {
     expect(table).toContain('1 failure(s) here look like it: invoices');
   });
 
+  test("a hostile title (escape sequences, a bidi override, 5 MB) is clipped where it enters and inert in the table; JSON keeps the clipped text", async () => {
+    const s = healthScenario({ issues: [{ ...ACTIVE, title: `IMAP down \u001b]0;owned\u0007\u202e${'x '.repeat(2_500_000)}` }] });
+    const { report, results } = await run(s);
+    const title = incidentOf(results.invoices!)!.title as string;
+    expect(title.length).toBeLessThanOrEqual(301);
+    expect(title).toContain('\u001b]0;owned');
+    const table = renderTable(report);
+    expect(table).not.toMatch(/\u001b\]|\u202e/);
+    expect(table).toContain('IMAP down \\x1b]0;owned\\x07\\u202e');
+  });
+
   test("telemetry: the affected mailbox's availability result carries the incident id; the others do not", async () => {
     const { report } = await run(healthScenario());
     const plan = planRun(parseConfig(entraConfig(tenant), 'test'));
