@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { OUTSIDE_TEXT_CHARS, outsideText } from '../diagnosis/outside-text';
 import { fieldOf } from './app-credentials';
+import { isInterruption } from '../resilience/deadline';
 import { GraphClient, GraphError, graphErrorOf } from './graph-client';
 
 /** The service name Graph gives Exchange Online (its healthOverviews id is `Exchange`). */
@@ -116,7 +117,10 @@ export async function readServiceIssues(graph: GraphClient, signal?: AbortSignal
     const error = graphErrorOf(response, what);
     return { ok: false, reason: response.status === 403 ? 'permission' : 'unavailable', error };
   } catch (thrown) {
-    if (signal?.aborted) return { ok: false, reason: 'unavailable', error: new GraphError(`${what}: no answer before the run's deadline (timeouts.runMs)`, null, 'RunDeadline', { cause: thrown }) };
+    if (signal?.aborted) {
+      const ended = isInterruption(signal.reason) ? 'the run was interrupted before Graph answered' : "no answer before the run's deadline (timeouts.runMs)";
+      return { ok: false, reason: 'unavailable', error: new GraphError(`${what}: ${ended}`, null, 'RunDeadline', { cause: thrown }) };
+    }
     const error = thrown instanceof GraphError ? thrown : new GraphError(`${what}: ${outsideText((thrown as Error).message)}`, null, 'Error', { cause: thrown });
     return { ok: false, reason: 'unavailable', error };
   }
