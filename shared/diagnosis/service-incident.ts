@@ -9,7 +9,10 @@ import { exchangeResourceOf } from '../config/clouds';
 import type { CheckResult, Warning } from '../contract/result';
 import { EXCHANGE_ONLINE_SERVICE, SERVICE_HEALTH_PERMISSION, type ServiceHealthRead, type ServiceIssue } from '../entra/service-health';
 import { grantGraphRoleCommand, type MonitorIdentityFacts } from './entra-warnings';
+import { describeIncident, type IncidentFacts } from './incident-text';
 import { isOutageShaped } from './outage-shaped';
+
+export { describeIncident, type IncidentFacts };
 
 /**
  * serviceHealthStatus values that mean the issue is over, whatever `isResolved` says (Graph's own
@@ -44,11 +47,10 @@ export function incidentUrl(cloud: Pick<CloudEndpoints, 'authorityHost' | 'imapR
   return `https://admin.microsoft.com/Adminportal/Home#/servicehealth/:/alerts/${encodeURIComponent(id)}`;
 }
 
-const day = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 const where = (url: string | null) => url ?? 'your Microsoft 365 admin center > Health > Service health (no known link for this cloud)';
 
 /** The incident as a warning's data fields (also what the table and the notifications show). */
-export function incidentFacts(incident: ServiceIssue, cloud: Pick<CloudEndpoints, 'authorityHost' | 'imapResource'>, others: number) {
+export function incidentFacts(incident: ServiceIssue, cloud: Pick<CloudEndpoints, 'authorityHost' | 'imapResource'>, others: number): IncidentFacts {
   return {
     incidentId: incident.id,
     title: incident.title,
@@ -58,17 +60,8 @@ export function incidentFacts(incident: ServiceIssue, cloud: Pick<CloudEndpoints
     url: incidentUrl(cloud, incident.id),
     service: incident.service,
     ...(incident.feature ? { feature: incident.feature } : {}),
-    /** Further unresolved Exchange Online issues besides this one. */
     otherIncidents: others,
   };
-}
-
-export type IncidentFacts = ReturnType<typeof incidentFacts>;
-
-/** One line about the incident, for a message, the table and a notification. */
-export function describeIncident(facts: IncidentFacts): string {
-  const more = facts.otherIncidents > 0 ? ` (and ${facts.otherIncidents} more unresolved Exchange Online issue(s))` : '';
-  return `Exchange Online ${facts.classification?.toLowerCase() === 'advisory' ? 'advisory' : 'incident'} ${facts.incidentId} (${facts.status}, since ${day(new Date(facts.startedAt))}): ${facts.title}${more}`;
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import type { CheckResult, RunReport, Status } from '../contract/result';
 import { inertStrings } from '../diagnosis/outside-text';
-import { describeIncident, type IncidentFacts } from '../diagnosis/service-incident';
+import { describeIncident, type IncidentFacts } from '../diagnosis/incident-text';
 
 const COLOURS: Record<Status | 'dim' | 'bold', [number, number]> = {
   ok: [32, 39],
