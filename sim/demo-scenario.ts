@@ -85,9 +85,21 @@ export function demoScenario(): Scenario {
         { address: 'crm@contoso.com', fullAccess: [ids.crm.objectId], folders: [{ name: 'INBOX', messages: recent(4, true) }] },
         { address: 'payroll@contoso.com', fullAccess: [ids.payroll.objectId], folders: [{ name: 'INBOX', messages: recent(6, true) }] },
         { address: 'claims@contoso.com', fullAccess: [ids.intake.objectId], folders: [{ name: 'INBOX', messages: recent(3) }] },
+        // Issue 20: Exchange Online answers this mailbox's login with NO [UNAVAILABLE] during an
+        // incident Microsoft has posted: nothing in the configuration is wrong.
+        { address: 'shipping@contoso.com', fullAccess: [ids.logicaldoc.objectId], folders: [{ name: 'INBOX', messages: recent(2) }], loginFault: { kind: 'unavailable' } },
       ],
     },
-    monitorIdentity: { clientId: ids.monitor.clientId, tenantId: TENANT, objectId: ids.monitor.objectId, secret: 'Mn1~demo-monitor-identity-secret.0005', graphRoles: ['Application.Read.All', 'Mail.Send'] },
+    monitorIdentity: { clientId: ids.monitor.clientId, tenantId: TENANT, objectId: ids.monitor.objectId, secret: 'Mn1~demo-monitor-identity-secret.0005', graphRoles: ['Application.Read.All', 'Mail.Send', 'ServiceHealth.Read.All'] },
+    // Microsoft 365 service health (issue 20): one active Exchange Online incident, one resolved
+    // yesterday, one of another service; only the first is shown next to the failure.
+    graph: {
+      serviceIssues: [
+        { id: 'EX1187234', title: 'Some users may be unable to access mailboxes using IMAP', service: 'Exchange Online', status: 'ServiceDegradation', classification: 'Incident', isResolved: false, startDateTime: new Date(Date.now() - 95 * 60_000), feature: 'IMAP', impactDescription: 'Users connecting with IMAP may be refused or time out.' },
+        { id: 'EX1185090', title: 'Delays in mail delivery', service: 'Exchange Online', status: 'ServiceRestored', classification: 'Incident', isResolved: true, startDateTime: new Date(Date.now() - 30 * 60 * 60_000), endDateTime: new Date(Date.now() - 27 * 60 * 60_000) },
+        { id: 'SP1186001', title: 'Some sites load slowly', service: 'SharePoint Online', status: 'ServiceDegradation', classification: 'Advisory', isResolved: false, startDateTime: new Date(Date.now() - 4 * 60 * 60_000) },
+      ],
+    },
   };
 }
 
@@ -132,6 +144,7 @@ export function demoConfig(endpoints: { authorityHost: string; keyVaultUrl: stri
       { id: 'helpdesk', address: 'helpdesk@contoso.com', app: 'helpdesk' },
       { id: 'payroll', address: 'payroll@contoso.com', app: 'payroll' },
       { id: 'claims', address: 'claims@contoso.com', app: 'intake' },
+      { id: 'shipping', address: 'shipping@contoso.com', app: 'logicaldoc' },
     ],
   };
 }
@@ -153,6 +166,8 @@ export const DEMO_EXPECTED: Record<string, string> = {
   helpdesk: 'SECRET_NOT_FOUND',
   payroll: '',
   claims: 'TOKEN_INVALID_CERTIFICATE',
+  // Carries SERVICE_INCIDENT_ACTIVE (the active incident) next to its failure.
+  shipping: 'IMAP_THROTTLED',
 };
 
 /** The demo's mailboxes whose diagnosis differs from what the scenario planted. */

@@ -7,6 +7,9 @@
  *   and `keyCredentials` (certificates). Needs the application permission Application.Read.All (or
  *   Application.ReadWrite.All / Directory.Read.All): otherwise 403 `Authorization_RequestDenied`.
  * - `POST /v1.0/users/{sender}/sendMail` — needs Mail.Send; answers 202 with no body.
+ * - `GET /v1.0/admin/serviceAnnouncement/issues` (issue 20) — the tenant's service health issues,
+ *   with `$filter` on `service eq '…'` and `isResolved eq true|false` joined by `and` (anything else
+ *   is 400, as Graph refuses an unsupported clause) and `$select`. Needs ServiceHealth.Read.All.
  *
  * Bearer tokens are verified like Graph does (signature, lifetime, `aud` = the Graph resource), and
  * error bodies have Graph's `{error:{code,message,innerError}}` shape. Throttling answers 429 with
@@ -15,7 +18,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { GRAPH_RESOURCE, type Scenario, type SimApp } from './scenario';
+import { GRAPH_RESOURCE, type Scenario, type SimApp, type SimServiceIssue } from './scenario';
 import type { SigningKey } from './signing-key';
 import { verifyAccessToken, type AccessTokenClaims } from './tokens';
 import { closeServer, listenLoopback, readBody, requestUrl, sendJson } from './http-util';
@@ -39,6 +42,9 @@ export interface GraphStats {
   applicationReads: Map<string, number>;
   throttled: number;
   sentMail: SentMail[];
+  /** Service health reads (issue 20), answered or not; with the `$filter` each one asked for. */
+  serviceIssueReads: number;
+  serviceIssueFilters: string[];
 }
 
 export interface GraphServer {
@@ -51,6 +57,8 @@ export interface GraphServer {
 
 const READ_ROLES = ['Application.Read.All', 'Application.ReadWrite.All', 'Directory.Read.All'];
 const SEND_ROLES = ['Mail.Send'];
+const HEALTH_ROLES = ['ServiceHealth.Read.All'];
+const ISSUES_PATH = '/v1.0/admin/serviceAnnouncement/issues';
 const APPLICATION_PATH = /^\/v1\.0\/applications\(appId='([^']*)'\)$/;
 const SEND_MAIL_PATH = /^\/v1\.0\/users\/([^/]+)\/sendMail$/;
 
@@ -90,8 +98,44 @@ export function applicationResource(app: SimApp, objectId: string, select: strin
   return Object.fromEntries(Object.entries(full).filter(([name]) => select.includes(name)));
 }
 
+/** A serviceHealthIssue as Graph writes it, narrowed to `$select` when given. */
+export function issueResource(issue: SimServiceIssue, select: string[] | null): Record<string, unknown> {
+  const full: Record<string, unknown> = {
+    startDateTime: issue.startDateTime.toISOString(),
+    endDateTime: issue.endDateTime?.toISOString() ?? null,
+    lastModifiedDateTime: new Date(Math.max(issue.startDateTime.getTime(), issue.endDateTime?.getTime() ?? 0)).toISOString(),
+    title: issue.title,
+    id: issue.id,
+    impactDescription: issue.impactDescription ?? '',
+    classification: issue.classification,
+    origin: 'Microsoft',
+    status: issue.status,
+    service: issue.service,
+    feature: issue.feature ?? null,
+    featureGroup: null,
+    isResolved: issue.isResolved,
+    details: [],
+  };
+  if (!select) return full;
+  return Object.fromEntries(Object.entries(full).filter(([name]) => select.includes(name)));
+}
+
+/** The `$filter` clauses the monitor uses (`service eq '…'`, `isResolved eq …`, joined by `and`); null for any other. */
+export function issueFilter(filter: string | null): ((issue: SimServiceIssue) => boolean) | null {
+  if (!filter) return () => true;
+  const tests: ((issue: SimServiceIssue) => boolean)[] = [];
+  for (const clause of filter.split(/\s+and\s+/i)) {
+    const service = /^service eq '((?:[^']|'')*)'$/i.exec(clause.trim());
+    const resolved = /^isResolved eq (true|false)$/i.exec(clause.trim());
+    if (service) tests.push((i) => i.service === service[1]!.replace(/''/g, "'"));
+    else if (resolved) tests.push((i) => i.isResolved === (resolved[1]!.toLowerCase() === 'true'));
+    else return null;
+  }
+  return (issue) => tests.every((t) => t(issue));
+}
+
 export async function startGraph(options: GraphOptions): Promise<GraphServer> {
-  const stats: GraphStats = { requests: 0, applicationReads: new Map(), throttled: 0, sentMail: [] };
+  const stats: GraphStats = { requests: 0, applicationReads: new Map(), throttled: 0, sentMail: [], serviceIssueReads: 0, serviceIssueFilters: [] };
   let url = '';
 
   const server = createServer({ cert: options.tls.certPem, key: options.tls.keyPem }, (req, res) => {
@@ -105,6 +149,12 @@ export async function startGraph(options: GraphOptions): Promise<GraphServer> {
     const scenario = options.scenario();
     const graph = scenario.graph ?? {};
     if (graph.hang) return; // never answered; stop() drops the connection
+    const issuesRead = req.method === 'GET' && requestUrl(req).pathname === ISSUES_PATH;
+    if (issuesRead) {
+      stats.serviceIssueReads++;
+      stats.serviceIssueFilters.push(requestUrl(req).searchParams.get('$filter') ?? '');
+      if (graph.serviceHealthHang) return;
+    }
     if ((graph.throttleNext ?? 0) > 0) {
       graph.throttleNext!--;
       stats.throttled++;
@@ -128,6 +178,15 @@ export async function startGraph(options: GraphOptions): Promise<GraphServer> {
       const select = u.searchParams.get('$select');
       const body = { '@odata.context': `${url}/v1.0/$metadata#applications/$entity`, ...applicationResource(app, app.servicePrincipalObjectId, select ? select.split(',').map((s) => s.trim()) : null) };
       return sendJson(res, 200, graph.rewriteApplication ? graph.rewriteApplication(body) : body);
+    }
+    if (issuesRead) {
+      if (!hasRole(caller, HEALTH_ROLES)) return denied(res);
+      const filter = issueFilter(u.searchParams.get('$filter'));
+      if (!filter) return graphError(res, 400, 'BadRequest', `Invalid filter clause: ${u.searchParams.get('$filter')}`);
+      const select = u.searchParams.get('$select')?.split(',').map((s) => s.trim()) ?? null;
+      const value = (graph.serviceIssues ?? []).filter(filter).map((i) => issueResource(i, select));
+      const body = { '@odata.context': `${url}/v1.0/$metadata#admin/serviceAnnouncement/issues`, value };
+      return sendJson(res, 200, graph.rewriteServiceIssues ? graph.rewriteServiceIssues(body) : body);
     }
     const mailMatch = SEND_MAIL_PATH.exec(path);
     if (req.method === 'POST' && mailMatch) {

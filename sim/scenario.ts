@@ -91,6 +91,29 @@ export interface SimGraph {
   rewriteApplication?: (resource: Record<string, unknown>) => unknown;
   /** Answer application reads with this Graph error instead (a 100 KB message, control characters). */
   applicationError?: { status: number; code: string; message: string };
+  /**
+   * Microsoft 365 service health (issue 20): the tenant's service issues as
+   * `GET /v1.0/admin/serviceAnnouncement/issues` lists them (none when omitted). Needs ServiceHealth.Read.All.
+   */
+  serviceIssues?: SimServiceIssue[];
+  /** Only the service health read never answers (the application reads still do). */
+  serviceHealthHang?: boolean;
+  /** A hostile or broken Graph: the issues read's 200 body is what this returns instead. */
+  rewriteServiceIssues?: (body: Record<string, unknown>) => unknown;
+}
+
+/** A serviceHealthIssue as Graph returns it (Graph writes status and classification in PascalCase). */
+export interface SimServiceIssue {
+  id: string;
+  title: string;
+  service: string;
+  status: string;
+  classification: 'Incident' | 'Advisory';
+  isResolved: boolean;
+  startDateTime: Date;
+  endDateTime?: Date;
+  impactDescription?: string;
+  feature?: string;
 }
 
 export interface SimVaultSecret {

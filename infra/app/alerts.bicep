@@ -56,7 +56,7 @@ resource mailboxFailing 'Microsoft.Insights/scheduledQueryRules@2023-03-15-previ
   tags: tags
   properties: {
     displayName: 'Mailbox check failing'
-    description: 'A mailbox\'s latest check failed: its availability result (test mailbox:<id>) carries the failure code, phase and the remedy to paste. A latest check inside a configured maintenance window does not fire it.'
+    description: 'A mailbox\'s latest check failed: its availability result (test mailbox:<id>) carries the failure code, phase and the remedy to paste; serviceIncident names the active Exchange Online incident the failure looks like (none otherwise). A latest check inside a configured maintenance window does not fire it.'
     severity: 1
     enabled: true
     scopes: [applicationInsightsId]
@@ -70,6 +70,13 @@ resource mailboxFailing 'Microsoft.Insights/scheduledQueryRules@2023-03-15-previ
           dimensions: [
             {
               name: 'name'
+              operator: 'Include'
+              values: ['*']
+            }
+            // Issue 20: the Exchange Online incident the failure looks like ("none" otherwise), so the
+            // alert names it; a mailbox whose failure becomes an incident's fires once more, saying so.
+            {
+              name: 'serviceIncident'
               operator: 'Include'
               values: ['*']
             }

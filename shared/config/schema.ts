@@ -168,7 +168,7 @@ export const configSchema = z
         imapCommandMs: requestMs(15_000),
         checkMs: wholeNumber(10, 3600 * SECOND, ' milliseconds (an hour)').default(45_000),
         runMs: wholeNumber(10, 24 * 3600 * SECOND, ' milliseconds (a day)').default(240_000),
-        graphMs: requestMs(10_000).describe('Per Microsoft Graph call (credential expiry, e-mail), retries included'),
+        graphMs: requestMs(10_000).describe('Per Microsoft Graph call (credential expiry, service health, e-mail), retries included'),
       })
       .strict()
       .default({ secretMs: 10_000, tokenMs: 10_000, connectMs: 10_000, imapCommandMs: 15_000, checkMs: 45_000, runMs: 240_000, graphMs: 10_000 }),

@@ -83,6 +83,13 @@ export const WARNING_CODES = [
   'TRANSIENT_RETRIED',
   // The certificate the app signs in with ends within thresholds.secretExpiryDays (its notAfter).
   'CERTIFICATE_EXPIRING',
+  // Issue 20: an outage-shaped failure (IMAP timeout, throttling / NO [UNAVAILABLE], connection
+  // dropped or refused) while Microsoft lists an unresolved Exchange Online incident: on the
+  // failing mailbox's result, with the incident's id, title, status, start and admin center link.
+  'SERVICE_INCIDENT_ACTIVE',
+  // Issue 20: Microsoft 365 service health could not be read (Graph unreachable, hung, throttled
+  // past the retries, or an answer that is not a list of issues) (run-level: once per run).
+  'SERVICE_HEALTH_UNREAD',
 ] as const;
 export type WarningCode = (typeof WARNING_CODES)[number];
 

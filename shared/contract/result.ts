@@ -114,7 +114,8 @@ export interface RunReport {
   results: CheckResult[];
   /**
    * The run's own warnings, about the monitor rather than a mailbox (GRAPH_PERMISSION_MISSING,
-   * NOTIFY_CHANNEL_FAILED): once per run, absent when there are none. They do not change `status`.
+   * NOTIFY_CHANNEL_FAILED, SERVICE_HEALTH_UNREAD): once per run each, absent when there are none.
+   * They do not change `status`.
    */
   warnings?: Warning[];
   partial?: PartialRun;

@@ -136,6 +136,8 @@ export function entraReadWarning(reads: { clientId: string; read: AppCredentials
       message: `the monitor's identity${identity.objectId ? ` (${identity.objectId})` : ''} may not read app registrations in Microsoft Graph (403 Authorization_RequestDenied), so client secret end dates come from Key Vault only`,
       remedy: `Grant it the Microsoft Graph application permission Application.Read.All (read-only; the grant is the consent, and assigning a Graph app role needs a Privileged Role Administrator or Global Administrator): ${grantGraphRoleCommand('Application.Read.All', identity)}`,
       apps: denied.map((r) => r.clientId),
+      // Added with issue 20, whose service health read can be denied too: which app role is missing.
+      permission: 'Application.Read.All',
     };
   }
   return {

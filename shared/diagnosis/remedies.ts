@@ -261,6 +261,9 @@ function generalWarningRemedy(code: WarningCode, c: RemedyContext): string | und
     case 'GRAPH_PERMISSION_MISSING':
     case 'CREDENTIAL_EXPIRY_UNREAD':
     case 'NOTIFY_CHANNEL_FAILED':
+    case 'SERVICE_HEALTH_UNREAD':
+    // The incident's advice goes into the failure's own remedy (service-incident.ts), not a second one.
+    case 'SERVICE_INCIDENT_ACTIVE':
       // Run-level warnings: their remedies name the monitor, not a mailbox (entra-warnings.ts, notify/).
       return undefined;
     case 'EXCESS_PERMISSIONS':

@@ -94,7 +94,7 @@ const graphApplication = z.object(
 );
 
 /** `passwordCredentials[1].endDateTime`: where in Graph's answer the first problem is. */
-function fieldOf(path: readonly PropertyKey[]): string {
+export function fieldOf(path: readonly PropertyKey[]): string {
   if (path.length === 0) return 'the answer';
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
 }

@@ -26,6 +26,9 @@ export function compose(observation: Observation, decision: Decision & { send: N
     ];
     if (r.failure && kind !== 'recovered') {
       facts.push({ title: 'Code', value: `${r.failure.code} (${r.failure.phase}, ${r.failure.kind})` });
+      // Issue 20: the Exchange Online incident this failure looks like, where the reader sees it first.
+      const incident = r.warnings.find((w) => w.code === 'SERVICE_INCIDENT_ACTIVE');
+      if (incident) facts.push({ title: 'Microsoft incident', value: `${incident.message}${typeof incident.url === 'string' ? ` — ${incident.url}` : ''}` });
       return { ...common, title: `${r.mailbox} ${kind === 'reminder' ? TITLE.reminder : TITLE[kind]}: ${r.failure.code}`, summary: r.failure.message, code: r.failure.code, remedy: r.failure.remedy, facts };
     }
     if (kind === 'warning') {

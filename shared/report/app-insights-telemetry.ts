@@ -66,6 +66,7 @@ function daysLeft(warnings: Warning[]): number | undefined {
 
 function availability(result: CheckResult, plan: RunPlan, run: RunContext): AvailabilityItem {
   const app = plan.mailboxes.find((m) => m.id === result.mailbox)?.app;
+  const incident = result.warnings.find((w) => w.code === 'SERVICE_INCIDENT_ACTIVE')?.incidentId;
   const remedy = result.failure?.remedy ?? result.warnings.flatMap((w) => (w.remedy ? [`${w.code}: ${w.remedy}`] : [])).join('\n\n');
   const properties: Properties = {
     ...runProperties(run),
@@ -79,6 +80,7 @@ function availability(result: CheckResult, plan: RunPlan, run: RunContext): Avai
     ...(remedy ? { [PROPS.remedy]: clip(remedy) } : {}),
     // Only inside a window: results outside one keep exactly the properties they always had.
     ...(result.maintenance ? { [PROPS.maintenance]: 'true', [PROPS.maintenanceReason]: clip(result.maintenance.reason) } : {}),
+    ...(typeof incident === 'string' ? { [PROPS.serviceIncident]: incident } : {}),
   };
   const measurements: Measurements = {};
   for (const phase of PHASES) {

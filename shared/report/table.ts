@@ -4,6 +4,7 @@
  */
 import type { CheckResult, RunReport, Status } from '../contract/result';
 import { inertStrings } from '../diagnosis/outside-text';
+import { describeIncident, type IncidentFacts } from '../diagnosis/incident-text';
 
 const COLOURS: Record<Status | 'dim' | 'bold', [number, number]> = {
   ok: [32, 39],
@@ -39,6 +40,13 @@ export function renderTable(outside: RunReport, colour = false): string {
   });
   const details = report.results.filter((r) => r.status !== 'ok' || r.maintenance).map((r) => detail(r, paint));
   if (details.length > 0) out.push('', ...details);
+  // Issue 20: an active Exchange Online incident is one line for the run, however many failures carry it.
+  const marked = report.results.filter((r) => r.warnings.some((w) => w.code === 'SERVICE_INCIDENT_ACTIVE'));
+  if (marked.length > 0) {
+    const facts = marked[0]!.warnings.find((w) => w.code === 'SERVICE_INCIDENT_ACTIVE') as unknown as IncidentFacts;
+    const names = marked.slice(0, 10).map((r) => r.mailbox).join(', ') + (marked.length > 10 ? ` …and ${marked.length - 10} more` : '');
+    out.push('', `${paint('bold', describeIncident(facts))} — ${facts.url ?? 'see Service health in your Microsoft 365 admin center'}; ${marked.length} failure(s) here look like it: ${names}`);
+  }
   // The monitor's own warnings (a missing Graph permission, a failing notification channel).
   for (const w of report.warnings ?? []) out.push('', `${paint('degraded', 'monitor')}: ${paint('bold', w.code)}: ${w.message}`, ...(w.remedy ? [`  fix: ${w.remedy}`] : []));
   const { counts } = report;
@@ -61,6 +69,8 @@ function detail(result: CheckResult, paint: (style: keyof typeof COLOURS, text: 
     lines.push(`  fix: ${f.remedy}`);
   }
   for (const w of result.warnings) {
+    // The incident has its one line below the details (and its advice in the remedy above).
+    if (w.code === 'SERVICE_INCIDENT_ACTIVE') continue;
     lines.push(`  ${paint('bold', w.code)}: ${w.message}`);
     if (w.remedy) lines.push(`  fix: ${w.remedy}`);
   }

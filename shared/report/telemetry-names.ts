@@ -58,6 +58,11 @@ export const PROPS = {
   maintenance: 'maintenance',
   /** Availability, with `maintenance`: the window's reason. */
   maintenanceReason: 'maintenanceReason',
+  /**
+   * Availability (issue 20): the id of the active Exchange Online incident (e.g. EX812345) a failed
+   * check's failure looks like; absent otherwise. The failing-mailbox alert splits by it.
+   */
+  serviceIncident: 'serviceIncident',
 } as const;
 
 /** customMeasurements keys of the availability results. Phase timings are `<phase>Ms`. */

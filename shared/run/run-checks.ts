@@ -20,6 +20,7 @@ import type { MailboxPlan, RunPlan } from './plan';
 import { activeMaintenance } from './maintenance';
 import { preloadRunModules } from './preload';
 import { buildReport } from './report';
+import { ServiceHealthWatch } from './service-health-watch';
 import type { CheckResult, PartialRun, RunReport, Warning } from '../contract/result';
 
 export interface RunOptions {
@@ -52,6 +53,8 @@ export async function runChecks(plan: RunPlan, options: RunOptions = {}): Promis
   setMaxListeners(0, run.signal);
   const secrets = new SecretReader({ authorityHost: plan.cloud.authorityHost, timeoutMs: plan.timeouts.secretMs, credential: options.vaultCredential }, options.env, options.warmSecretCache ?? false);
   const entra = entraReader(plan, options, run.signal);
+  // Issue 20: Exchange Online incidents, read with the same Graph client (one token) when a check fails the way an outage makes it.
+  const serviceHealth = entra ? new ServiceHealthWatch(entra.graph, run.signal) : undefined;
   const tls = new TlsReuse();
   const redactor = new Redactor();
   // Secrets the Azure credential reads from the environment: an identity endpoint or a proxy
@@ -70,6 +73,7 @@ export async function runChecks(plan: RunPlan, options: RunOptions = {}): Promis
           const result = inMaintenance(await checkMailbox(mailbox, plan, deps), mailbox);
           // A check cut short by an interruption says nothing about its mailbox.
           if (interrupted() && result.failure?.code === 'CHECK_TIMEOUT') return undefined;
+          serviceHealth?.see(result);
           options.onResult?.(result, ++done, plan.mailboxes.length);
           return result;
         }),
@@ -77,7 +81,8 @@ export async function runChecks(plan: RunPlan, options: RunOptions = {}): Promis
     );
     const results = settled.filter((r): r is CheckResult => r !== undefined);
     const partial = partialRun(run.signal, plan.mailboxes.map((m) => m.id), settled);
-    const runWarnings = entra ? await entraRunWarnings(entra) : [];
+    const [entraWarnings, healthWarnings] = await Promise.all([entra ? entraRunWarnings(entra) : [], serviceHealth ? serviceHealth.finish(results, plan.cloud, redactor) : []]);
+    const runWarnings = [...entraWarnings, ...healthWarnings];
     return { report: buildReport(startedAt, Math.round(performance.now() - started), results, runWarnings, partial), stats: { secretReads: secrets.reads, tlsSessionsOffered: tls.offered } };
   } finally {
     run.dispose();

@@ -13,6 +13,12 @@ export const IMAP_ACCESS_AS_APP_ROLE_ID = '5e5addcd-3e8d-4e90-baf5-964efab2b20a'
 export const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
 /** Graph application permission Application.Read.All: the monitor reads secret expiry from Entra. */
 export const GRAPH_APPLICATION_READ_ALL_ROLE_ID = '9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30';
+/**
+ * Graph application permission ServiceHealth.Read.All (issue 20): the monitor reads Exchange Online
+ * incidents (`GET /admin/serviceAnnouncement/issues`). The id as Microsoft Graph's app role lists it
+ * (Microsoft Graph permissions reference, "ServiceHealth.Read.All", application: "Read service health").
+ */
+export const GRAPH_SERVICE_HEALTH_READ_ALL_ROLE_ID = '79c261e0-fe76-4144-aad5-bdc68fbe4037';
 
 /** Outputs of infra/main.bicep that azd stores in the environment (`azd env get-value NAME`). */
 export const DEPLOYMENT_OUTPUTS = {

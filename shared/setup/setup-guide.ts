@@ -3,7 +3,8 @@
  * mailbox work the first time — Entra (IMAP.AccessAsApp, consent, a secret with an expiry, kept
  * in Key Vault with the same expiry), Exchange Online (service principal with the *Enterprise
  * application's* object id, FullAccess, IMAP on), and the monitor's own identity (Graph
- * Application.Read.All, Mail.Send only for e-mail notifications, scoped to the sender).
+ * Application.Read.All and ServiceHealth.Read.All, Mail.Send only for e-mail notifications, scoped
+ * to the sender).
  * Each step names the pitfall it avoids (docs/deploy.md, "Pitfalls admins hit most").
  */
 import type { AppConfig, Config, MailboxConfig } from '../config/schema';
@@ -15,6 +16,7 @@ import {
   EXCHANGE_ONLINE_APP_ID,
   GRAPH_APP_ID,
   GRAPH_APPLICATION_READ_ALL_ROLE_ID,
+  GRAPH_SERVICE_HEALTH_READ_ALL_ROLE_ID,
   IMAP_ACCESS_AS_APP_ROLE_ID,
   type UsGovExchangeEnvironment,
 } from './azure-ids';
@@ -281,6 +283,22 @@ function storeSecretsStep(config: Config, expiresOn: string): SetupStep | null {
   };
 }
 
+/** One Microsoft Graph app role granted to the monitor's identity (`appRoleAssignedTo` on Graph's service principal). */
+function grantGraphRole(grantUri: string, appRoleId: string): Line {
+  return {
+    // PowerShell 5.1 strips the quotes of JSON passed to a native command: the body goes through a file there.
+    raw: {
+      posix: `az rest --method POST --uri "${grantUri}$graphServicePrincipalId/appRoleAssignedTo" --headers 'Content-Type=application/json' --body "{\\"principalId\\":\\"$monitorPrincipalId\\",\\"resourceId\\":\\"$graphServicePrincipalId\\",\\"appRoleId\\":\\"${appRoleId}\\"}"`,
+      powershell: [
+        '$grantBody = New-TemporaryFile',
+        `@{ principalId = $monitorPrincipalId; resourceId = $graphServicePrincipalId; appRoleId = '${appRoleId}' } | ConvertTo-Json -Compress | Set-Content -LiteralPath $grantBody -Encoding ascii`,
+        `az rest --method POST --uri "${grantUri}$graphServicePrincipalId/appRoleAssignedTo" --headers 'Content-Type=application/json' --body "@$grantBody"`,
+        'Remove-Item -LiteralPath $grantBody',
+      ].join('\n'),
+    },
+  };
+}
+
 /** The monitor's own identity (the user-assigned identity infra/ creates; its ids are deployment outputs). */
 function monitorSteps(config: Config, options: SetupOptions): SetupStep[] {
   const tools = cloudTools(config.cloud, options.exchangeEnvironment);
@@ -291,26 +309,18 @@ function monitorSteps(config: Config, options: SetupOptions): SetupStep[] {
   const steps: SetupStep[] = [
     {
       id: 'monitor.graph-application-read',
-      title: "The monitor's identity: Microsoft Graph Application.Read.All, to read each client secret's end date from Entra (CREDENTIAL_EXPIRING)",
-      portal: 'No portal page grants an app role to a managed identity: use the commands, as Privileged Role Administrator (Application.Read.All is a Microsoft Graph app role, which Application and Cloud Application Administrators cannot grant).',
+      title:
+        "The monitor's identity: Microsoft Graph Application.Read.All, to read each client secret's end date from Entra (CREDENTIAL_EXPIRING), and ServiceHealth.Read.All, to name the Exchange Online incident behind outage-shaped failures (SERVICE_INCIDENT_ACTIVE)",
+      portal: 'No portal page grants an app role to a managed identity: use the commands, as Privileged Role Administrator (Application.Read.All and ServiceHealth.Read.All are Microsoft Graph app roles, which Application and Cloud Application Administrators cannot grant).',
       pitfall:
-        "Without it the monitor still works and warns once per run that it cannot read the expiry from Entra. Graph answers for the identity's own tenant only: apps registered in other tenants keep their Key Vault expiry.",
+        "Without them the monitor still works and warns once per run that it cannot read the expiry from Entra, or Microsoft 365 service health. Graph answers for the identity's own tenant only: apps registered in other tenants keep their Key Vault expiry, and the incidents are those of the monitor's tenant.",
       commands: [
         az(
           principal,
           { assign: 'graphServicePrincipalId', parts: ['az', 'ad', 'sp', 'show', '--id', GRAPH_APP_ID, '--query', 'id', '--output', 'tsv'] },
-          {
-            // PowerShell 5.1 strips the quotes of JSON passed to a native command: the body goes through a file there.
-            raw: {
-              posix: `az rest --method POST --uri "${grantUri}$graphServicePrincipalId/appRoleAssignedTo" --headers 'Content-Type=application/json' --body "{\\"principalId\\":\\"$monitorPrincipalId\\",\\"resourceId\\":\\"$graphServicePrincipalId\\",\\"appRoleId\\":\\"${GRAPH_APPLICATION_READ_ALL_ROLE_ID}\\"}"`,
-              powershell: [
-                '$grantBody = New-TemporaryFile',
-                `@{ principalId = $monitorPrincipalId; resourceId = $graphServicePrincipalId; appRoleId = '${GRAPH_APPLICATION_READ_ALL_ROLE_ID}' } | ConvertTo-Json -Compress | Set-Content -LiteralPath $grantBody -Encoding ascii`,
-                `az rest --method POST --uri "${grantUri}$graphServicePrincipalId/appRoleAssignedTo" --headers 'Content-Type=application/json' --body "@$grantBody"`,
-                'Remove-Item -LiteralPath $grantBody',
-              ].join('\n'),
-            },
-          },
+          grantGraphRole(grantUri, GRAPH_APPLICATION_READ_ALL_ROLE_ID),
+          // Issue 20: one grant per app role (an appRoleAssignment names one role).
+          grantGraphRole(grantUri, GRAPH_SERVICE_HEALTH_READ_ALL_ROLE_ID),
         ),
       ],
     },

@@ -10,6 +10,11 @@
 import { FAILURE_CODES, WARNING_CODES, type FailureCode, type WarningCode } from '../../shared/contract/codes';
 import { recordCommands, type PrintedCommand } from '../../shared/diagnosis/printed-commands';
 import { failureRemedy, warningRemedy } from '../../shared/diagnosis/remedies';
+import { CLOUDS } from '../../shared/config/clouds';
+import type { CheckResult } from '../../shared/contract/result';
+import { entraReadWarning } from '../../shared/diagnosis/entra-warnings';
+import { incidentFacts, markIncident, serviceHealthReadWarning } from '../../shared/diagnosis/service-incident';
+import { GraphError } from '../../shared/entra/graph-client';
 import type { RemedyContext } from '../../shared/diagnosis/remedy-context';
 import { checkPrintedCommands } from '../tools/check-commands';
 import { describeWithValidator, PWSH_CHECK } from '../tools/validators';
@@ -74,6 +79,30 @@ for (const [contextName, context] of Object.entries(CONTEXTS)) {
       if (value !== undefined) CASES.push({ name: `warning ${code} ${JSON.stringify(variant)} (${contextName})`, text: value, commands });
     }
   }
+}
+
+// The run-level Graph grants (Application.Read.All; issue 20's ServiceHealth.Read.All), with and
+// without the identity's object id, and an outage-shaped failure's remedy once an incident wraps it.
+for (const objectId of [undefined, '0b1e0000-0000-4000-8000-00000000cafe']) {
+  const identity = { graphUrl: 'https://graph.microsoft.com', ...(objectId ? { objectId } : {}) };
+  const denied = { ok: false as const, reason: 'permission' as const, error: new GraphError('403', 403, 'Authorization_RequestDenied') };
+  for (const [name, build] of [
+    ['GRAPH_PERMISSION_MISSING Application.Read.All', () => entraReadWarning([{ clientId: common.clientId, read: denied }], identity)!.remedy!],
+    ['GRAPH_PERMISSION_MISSING ServiceHealth.Read.All', () => serviceHealthReadWarning(denied, identity)!.remedy!],
+  ] as const) {
+    const { value, commands } = recordCommands(build);
+    CASES.push({ name: `run warning ${name} ${objectId ? '(object id known)' : '(object id unknown)'}`, text: value, commands });
+  }
+}
+for (const code of ['IMAP_TIMEOUT', 'IMAP_CONNECTION_CLOSED', 'IMAP_CONNECT_REFUSED'] as const) {
+  const context = CONTEXTS["key vault, o'brien"]!;
+  const { value, commands } = recordCommands(() => {
+    const result = { failure: { code, phase: 'connect', kind: 'network', message: '', remedy: failureRemedy(code, context) }, warnings: [] } as unknown as CheckResult;
+    const facts = incidentFacts({ id: 'EX1187234', title: "Users can't connect with IMAP", service: 'Exchange Online', status: 'ServiceDegradation', classification: 'Incident', isResolved: false, start: new Date('2026-12-04T10:15:00Z'), end: null, lastModified: null, impactDescription: null, feature: null }, CLOUDS.public, 0);
+    markIncident([result], facts);
+    return result.failure!.remedy;
+  });
+  CASES.push({ name: `${code} during an Exchange Online incident (issue 20)`, text: value, commands });
 }
 
 // An az command, or a cmdlet (approved PowerShell verb + noun), shown in the text.

@@ -163,6 +163,7 @@ describe('mailbox-health demo', () => {
     // Every mailbox got the diagnosis the scenario planted (the demo's own exit 3 check uses the same list).
     expect(demoMismatches(report.results)).toEqual([]);
     expect(Object.keys(DEMO_EXPECTED)).toEqual(report.results.map((r) => r.mailbox));
+    expect(report.results.find((r) => r.mailbox === 'shipping')!.warnings.map((w) => [w.code, w.incidentId])).toEqual([['SERVICE_INCIDENT_ACTIVE', 'EX1187234']]);
     expect(report.results.find((r) => r.mailbox === 'legal')!.failure!.remedy).toContain('Add-MailboxPermission -Identity \'legal@contoso.com\' -User 03ee3318-e731-4e1e-81a6-ba18c3ca9cb6');
     expect(report.demo).toBe(true);
     expect(run.stdout).not.toMatch(/eyJ[\w-]{10,}\./);
@@ -177,7 +178,10 @@ describe('mailbox-health demo', () => {
     expect(run.stdout).toContain('\nDEMO: this is the simulated tenant, not yours.');
     expect(run.stdout).toMatch(/support\s+support@contoso.com\s+FAILED\s+IMAP_NOT_CONNECTED\s+folder/);
     expect(run.stdout).toContain("Set-CASMailbox -Identity 'support@contoso.com' -ImapEnabled $true");
-    expect(run.stdout).toMatch(/12 mailbox\(es\): 3 ok, 2 degraded, 7 failed/);
+    // Issue 20 added `shipping`: refused with NO [UNAVAILABLE] during the simulated Exchange Online incident, said once for the run.
+    expect(run.stdout).toMatch(/13 mailbox\(es\): 3 ok, 2 degraded, 8 failed/);
+    expect(run.stdout).toMatch(/^Exchange Online incident EX1187234 \(ServiceDegradation, since .* UTC\): Some users may be unable to access mailboxes using IMAP — https:\/\/admin\.microsoft\.com\/Adminportal\/Home#\/servicehealth\/:\/alerts\/EX1187234; 1 failure\(s\) here look like it: shipping$/m);
+    expect(run.stdout).not.toContain('EX1185090');
   });
 });
 
@@ -192,7 +196,7 @@ describe('at a terminal', () => {
   it('colours the table and clears its progress line; NO_COLOR turns colour off', async () => {
     const coloured = runInPty({});
     expect(coloured).toContain('\u001b[31mlegal'); // failed rows in red
-    expect(coloured).toContain('\u001b[2Kchecked 12/12 mailboxes');
+    expect(coloured).toContain('\u001b[2Kchecked 13/13 mailboxes');
     const plain = runInPty({ NO_COLOR: '1' });
     expect(plain).not.toMatch(/\u001b\[3\dm/);
     expect(plain).toMatch(/legal\s+legal@contoso.com\s+FAILED/);

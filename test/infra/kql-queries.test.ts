@@ -150,6 +150,13 @@ describe('the queries select the right rows of a real reporter run', () => {
     expect(runKql(alertQuery('availability.kql'), { ...tables, availabilityResults: [...tables.availabilityResults, recovered] })).toEqual([]);
   });
 
+  it('issue 20: the availability alert names the Exchange Online incident a failure looks like, and "none" without one', () => {
+    expect(runKql(alertQuery('availability.kql'), tables).map((r) => [r.name, r.serviceIncident])).toEqual([[testName('nogrant'), 'none']]);
+    const failing = tables.availabilityResults.find((r) => r.name === testName('nogrant'))!;
+    const during = { ...failing, timestamp: new Date(Date.now() + 60_000).toISOString(), customDimensions: { ...(failing.customDimensions as object), [PROPS.serviceIncident]: 'EX812345' } };
+    expect(runKql(alertQuery('availability.kql'), { ...tables, availabilityResults: [...tables.availabilityResults, during] }).map((r) => r.serviceIncident)).toEqual(['EX812345']);
+  });
+
   it('failing twin: the availability alert written for a bool success compares a string and selects nothing in Kusto; the model refuses it', () => {
     for (const compared of ['success == false', 'success == 0']) {
       expect(() => runKql(alertQuery('availability.kql').replace('todouble(success) == 0', compared), tables)).toThrow(/compares a string with a (boolean|number)/);

@@ -12,7 +12,7 @@
  *
  * Subset: tables availabilityResults and customEvents; stages where, extend, project, summarize
  * (count, arg_max, avg, min, percentile; by keys incl. bin), order by; functions tostring, todouble,
- * toint, ago, bin; operators == != < <= > >= startswith and or, and a constant times a value;
+ * toint, ago, bin, iff, isempty; operators == != < <= > >= startswith and or, and a constant times a value;
  * names plain or bracketed (`['kind']`).
  */
 import type { Envelope } from '../../sim/ingestion-server';
@@ -104,6 +104,8 @@ function evaluate(e: Expr, row: Row, now: number): unknown {
       const a = e.args.map((x) => evaluate(x, row, now));
       if (e.name === 'tostring') return a[0] === undefined || a[0] === null ? '' : String(a[0]);
       if (e.name === 'todouble') return num(a[0]);
+      if (e.name === 'isempty') return a[0] === undefined || a[0] === null || a[0] === '';
+      if (e.name === 'iff') return a[0] === true ? a[1] : a[2];
       if (e.name === 'toint') { const n = num(a[0]); return n === null ? null : Math.trunc(n); }
       if (e.name === 'ago') return new Date(now - ms(String(a[0]))).toISOString();
       if (e.name === 'bin') return new Date(Math.floor(Date.parse(String(a[0])) / ms(String(a[1]))) * ms(String(a[1]))).toISOString();

@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../shared/config/load';
-import { EXCHANGE_ONLINE_APP_ID, GRAPH_APPLICATION_READ_ALL_ROLE_ID, IMAP_ACCESS_AS_APP_ROLE_ID } from '../../shared/setup/azure-ids';
+import { EXCHANGE_ONLINE_APP_ID, GRAPH_APPLICATION_READ_ALL_ROLE_ID, GRAPH_SERVICE_HEALTH_READ_ALL_ROLE_ID, IMAP_ACCESS_AS_APP_ROLE_ID } from '../../shared/setup/azure-ids';
 import { setupGuide, type SetupGuide, type SetupStep } from '../../shared/setup/setup-guide';
 import { posixQuote, powershellQuote } from '../../shared/setup/shell-quote';
 import { APOSTROPHE, APP_NAME, CLIENT_A, DOLLAR, exampleConfig, SENDER, TYPOGRAPHIC } from './example-config';
@@ -137,6 +137,14 @@ describe('setup guide: POSIX commands through the real bash and dash', () => {
       const rest = run.calls.find((c) => c[1] === 'rest')!;
       expect(argAfter(rest, '--uri')).toBe(`https://graph.microsoft.com/v1.0/servicePrincipals/${FAKE_GUID}/appRoleAssignedTo`);
       expect(JSON.parse(argAfter(rest, '--body')!)).toEqual({ principalId: FAKE_GUID, resourceId: FAKE_GUID, appRoleId: GRAPH_APPLICATION_READ_ALL_ROLE_ID });
+    });
+
+    it(`${shell}: issue 20: the same step grants ServiceHealth.Read.All too, a second appRoleAssignedTo with its own app role id`, () => {
+      const run = runPosix(shell, posixScript(step('monitor.graph-application-read')));
+      expect(run.stderr).toBe('');
+      const grants = run.calls.filter((c) => c[1] === 'rest');
+      expect(grants.map((c) => JSON.parse(argAfter(c, '--body')!).appRoleId)).toEqual([GRAPH_APPLICATION_READ_ALL_ROLE_ID, GRAPH_SERVICE_HEALTH_READ_ALL_ROLE_ID]);
+      expect(grants.every((c) => argAfter(c, '--uri') === `https://graph.microsoft.com/v1.0/servicePrincipals/${FAKE_GUID}/appRoleAssignedTo`)).toBe(true);
     });
   }
 
