@@ -9,7 +9,7 @@
  * that is not RSA or not the certificate's.
  */
 import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
-import forge from 'node-forge';
+import type * as Forge from 'node-forge';
 import { CheckFailure } from '../diagnosis/check-failure';
 
 /** The certificate's public facts (none of them secret), and its chain as PEM for x5c. */
@@ -76,7 +76,10 @@ function fromPem(text: string, where: string): ParsedCertificate {
 }
 
 function fromPkcs12(der: Buffer, where: string): ParsedCertificate {
-  let asn1: forge.asn1.Asn1;
+  // Required here, not at the top: only a PKCS#12 certificate needs forge, and loading it with
+  // this file put it on every CLI path (a config error's CPU went from ~240 to ~400 ms).
+  const forge = require('node-forge') as typeof Forge;
+  let asn1: Forge.asn1.Asn1;
   try {
     asn1 = forge.asn1.fromDer(forge.util.createBuffer(der.toString('binary')));
   } catch {
@@ -84,7 +87,7 @@ function fromPkcs12(der: Buffer, where: string): ParsedCertificate {
   }
   // A PKCS#12 "without a password" is written either with no password or with the empty one
   // (the two encode differently), so both are tried before calling it password-protected.
-  let p12: forge.pkcs12.Pkcs12Pfx | undefined;
+  let p12: Forge.pkcs12.Pkcs12Pfx | undefined;
   let lastError: unknown;
   for (const password of [undefined, '']) {
     try {
