@@ -8,7 +8,7 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 import { stateStoreFromSettings } from '../shared/report/state-sink';
 import { CONTENT_SECURITY_POLICY, esc, renderStatusPage, type PageMailbox } from '../shared/status/status-page';
 import { activeMaintenance, nextMaintenance } from '../shared/run/maintenance';
-import { readUptime } from '../shared/state/uptime-read';
+import { uptimeOfRows } from '../shared/state/uptime-read';
 import { configFromSettings, planFromSettings } from './run-from-settings';
 import { inertContext } from './inert-context';
 
@@ -46,15 +46,14 @@ export async function statusHttp(_request: HttpRequest, hostContext: InvocationC
     return errorPage(500, `The configuration (app setting MAILBOX_HEALTH_CONFIG) is not valid: ${(error as Error).message}`);
   }
   let rows: Awaited<ReturnType<ReturnType<typeof stateStoreFromSettings>['list']>>;
-  let uptime: Awaited<ReturnType<typeof readUptime>>;
   try {
-    const store = stateStoreFromSettings(env);
-    // The history is read beside the latest rows; its failure costs the figures, never the page.
-    [rows, uptime] = await Promise.all([store.list(), readUptime(store, mailboxes.map((m) => m.id), env, now)]);
+    rows = await stateStoreFromSettings(env).list();
   } catch (error) {
     context.error(`status page: ${clip((error as Error).message)}`);
     return errorPage(500, `The stored state could not be read from Table Storage: ${clip((error as Error).message)}`);
   }
+  // From the rows' tallies: no history read, whatever the fleet's size or check frequency.
+  const uptime = uptimeOfRows(mailboxes.map((m) => m.id), rows, env, now);
   if (uptime instanceof Error) context.warn(`status page: uptime: ${clip(uptime.message)}`);
   // A row that cannot be trusted is one mailbox shown as unreadable (toLatestRow); what still
   // fails here is the monitor's own bug, and is not blamed on Table Storage (#16.12).

@@ -9,7 +9,7 @@ import { ConfigError, configFailure } from '../shared/config/config-error';
 import { stateStoreFromSettings } from '../shared/report/state-sink';
 import { UnknownMailboxError } from '../shared/run/plan';
 import { storedReport, withUptime } from '../shared/state/stored-report';
-import { readUptime } from '../shared/state/uptime-read';
+import { uptimeOfRows } from '../shared/state/uptime-read';
 import { StorageSettingsError } from '../shared/storage/storage-account';
 import { planFromSettings } from './run-from-settings';
 
@@ -29,11 +29,11 @@ export async function storedCheck(only: string[], context: InvocationContext, en
     throw error;
   }
   try {
-    const store = stateStoreFromSettings(env);
-    const [rows, uptime] = await Promise.all([store.list(), readUptime(store, mailboxes.map((m) => m.id), env)]);
+    const rows = await stateStoreFromSettings(env).list();
     // Not inside a Storage error's message: one row that cannot be read is that mailbox's
-    // `notChecked` reason (toLatestRow), never a 500 for every mailbox (#16.12).
-    const report = withUptime(storedReport(mailboxes, rows), uptime);
+    // `notChecked` reason (toLatestRow), never a 500 for every mailbox (#16.12); one bad tally is
+    // that mailbox's `uptime.unreadable` entry.
+    const report = withUptime(storedReport(mailboxes, rows), uptimeOfRows(mailboxes.map((m) => m.id), rows, env));
     return { status: report.status === 'failed' ? 503 : 200, headers: NO_STORE, jsonBody: report };
   } catch (error) {
     const message = error instanceof StorageSettingsError ? error.message : `the stored state could not be read from Table Storage: ${(error as Error).message}`;

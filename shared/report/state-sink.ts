@@ -5,7 +5,9 @@
  */
 import type { RunReport } from '../contract/result';
 import type { RunPlan } from '../run/plan';
+import { fanoutSettings } from '../fanout/fanout-settings';
 import { StateStore } from '../state/state-store';
+import { MAX_HISTORY_DAYS } from '../state/uptime-tally';
 import { storageAccount } from '../storage/storage-account';
 import type { DeliveryBudget, RunContext, Sink } from './sink';
 import { STATE_SETTINGS, stateConfigured } from './state-settings';
@@ -41,9 +43,21 @@ export class StateSink implements Sink {
 
 let shared: { key: string; store: StateStore } | undefined;
 
+/**
+ * HISTORY_DAYS for the uptime tally's writes. A bad value keeps the most days rather than fail a
+ * write: nothing is lost, the page trims to what it reads and says the setting is wrong.
+ */
+function tallyDays(env: NodeJS.ProcessEnv): number {
+  try {
+    return fanoutSettings(env).historyDays;
+  } catch {
+    return MAX_HISTORY_DAYS;
+  }
+}
+
 /** One store per warm instance (its tables are created once), rebuilt when the settings change. */
 export function stateStoreFromSettings(env: NodeJS.ProcessEnv = process.env): StateStore {
-  const key = JSON.stringify(STATE_SETTINGS.map((name) => env[name] ?? null));
-  if (shared?.key !== key) shared = { key, store: StateStore.fromAccount(storageAccount(env)) };
+  const key = JSON.stringify([...STATE_SETTINGS, 'HISTORY_DAYS'].map((name) => env[name] ?? null));
+  if (shared?.key !== key) shared = { key, store: StateStore.fromAccount(storageAccount(env), undefined, tallyDays(env)) };
   return shared.store;
 }

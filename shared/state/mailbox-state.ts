@@ -5,7 +5,8 @@
  * Table `mailboxstate`, one row per mailbox (PartitionKey `mailbox`, RowKey the encoded id: one
  * partition, so the whole fleet is one ordered query). It holds the latest result flattened for
  * queries (status, code, …), the whole result as JSON (so a stored report is byte-for-byte the
- * live one), when the current status began, and the last 24 hours as one cell per hour.
+ * live one), when the current status began, the last 24 hours as one cell per hour, and the
+ * uptime tally (counts per hour and per day, uptime-tally.ts).
  *
  * Table `mailboxhistory`, one row per check (PartitionKey the encoded mailbox id, RowKey the
  * inverted check time): a mailbox's history is one range query, newest first, and rows older than
@@ -14,6 +15,7 @@
 import type { CheckResult, Status, Warning } from '../contract/result';
 import type { RunContext } from '../report/sink';
 import { excerpt } from '../config/fields';
+import { addToTally, parseTally, tallyText, type TallyEvent } from './uptime-tally';
 
 export const LATEST_TABLE = 'mailboxstate';
 export const HISTORY_TABLE = 'mailboxhistory';
@@ -50,6 +52,11 @@ export interface LatestRow {
   /** Last 24 hours, one cell per UTC hour, oldest first, see STRIP_CELLS; `stripHour` is the last cell's hour. */
   strip: string;
   stripHour: number;
+  /**
+   * The running uptime tally (uptime-tally.ts): counts per UTC hour for the last 24 and per UTC
+   * day for HISTORY_DAYS, kept here so the figures cost no history read; empty in older rows.
+   */
+  tally: string;
   /** Why the mailbox is not checked (dead batch), and since when; empty otherwise. */
   notCheckedReason: string;
   notCheckedAt: string;
@@ -137,7 +144,19 @@ export function secretExpiresOn(warnings: Warning[]): string {
 }
 
 /** The row after `result`, given the row before it (undefined for a mailbox new to the table). */
-export function latestRow(result: CheckResult, run: RunContext, previous?: LatestRow): LatestRow {
+/** HISTORY_DAYS' default (fanout-settings.ts): how many days of the tally a writer keeps unless told. */
+export const DEFAULT_HISTORY_DAYS = 7;
+
+/**
+ * The tally with one more run counted. A previous tally that cannot be read starts afresh (the
+ * page said "uptime unreadable" for it; from now on it says the short span it covers).
+ */
+function nextTally(previous: LatestRow | undefined, event: TallyEvent, historyDays: number): string {
+  const before = parseTally(previous?.tally ?? '');
+  return tallyText(addToTally(before instanceof Error ? undefined : before, event, historyDays));
+}
+
+export function latestRow(result: CheckResult, run: RunContext, previous?: LatestRow, historyDays = DEFAULT_HISTORY_DAYS): LatestRow {
   const code = result.failure?.code ?? '';
   const prevStatus = previous?.checkedAt ? previous.status : '';
   const unchanged = previous?.since && prevStatus === result.status && previous.code === code;
@@ -163,6 +182,7 @@ export function latestRow(result: CheckResult, run: RunContext, previous?: Lates
     previousStatus: unchanged ? previous!.previousStatus : prevStatus,
     previousCode: unchanged ? previous!.previousCode : (previous?.code ?? ''),
     ...addToStrip(previous, result.status, result.checkedAt),
+    tally: nextTally(previous, { status: result.status, phase: result.failure?.phase ?? '', maintenance: result.maintenance?.reason ?? '', at: result.checkedAt }, historyDays),
     notCheckedReason: '',
     notCheckedAt: '',
     result: JSON.stringify(result),
@@ -173,7 +193,7 @@ export function latestRow(result: CheckResult, run: RunContext, previous?: Lates
  * The row of a mailbox whose batch died (poison queue): marked not checked, its last real result
  * kept, so the page shows both "not checked since …" and what the last check said.
  */
-export function notCheckedRow(mailbox: { id: string; address: string; app: string }, reason: string, at: string, run: RunContext, previous?: LatestRow): LatestRow {
+export function notCheckedRow(mailbox: { id: string; address: string; app: string }, reason: string, at: string, run: RunContext, previous?: LatestRow, historyDays = DEFAULT_HISTORY_DAYS): LatestRow {
   const { unreadable: _unreadable, ...kept } = previous ?? ({} as Partial<LatestRow>);
   const base: LatestRow = previous ? (kept as LatestRow) : {
     partitionKey: LATEST_PARTITION,
@@ -198,6 +218,7 @@ export function notCheckedRow(mailbox: { id: string; address: string; app: strin
     previousCode: '',
     strip: '',
     stripHour: 0,
+    tally: '',
     notCheckedReason: '',
     notCheckedAt: '',
     result: '',
@@ -210,6 +231,7 @@ export function notCheckedRow(mailbox: { id: string; address: string; app: strin
     previousCode: previous?.status === 'not-checked' ? previous.previousCode : (previous?.code ?? ''),
     runId: run.runId,
     ...addToStrip(previous, 'not-checked', at),
+    tally: nextTally(previous, { status: 'not-checked', phase: '', at }, historyDays),
     notCheckedReason: clip(reason, MAX_TEXT),
     notCheckedAt: at,
   };
@@ -348,6 +370,8 @@ function readRow(entity: Record<string, unknown>): LatestRow {
     // The strip's cells become class names on the page: only the cells this code writes.
     strip: /^[.nodf]{0,24}$/.test(strip) ? strip : '',
     stripHour: number('stripHour'),
+    // Checked where the figures are made (uptimeOfStored): a bad tally costs that mailbox's uptime only.
+    tally: text('tally'),
     notCheckedReason: text('notCheckedReason'),
     notCheckedAt: text('notCheckedAt'),
     result: text('result'),

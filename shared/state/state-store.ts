@@ -1,7 +1,7 @@
 /**
  * The per-mailbox state in Azure Table Storage (row model: mailbox-state.ts). Each latest row is
  * read and then written with its ETag, so two instances writing the same mailbox at once (a
- * retried batch, an overlapping run) never lose a strip cell or a "since": the loser re-reads and
+ * retried batch, an overlapping run) never lose a strip cell, an uptime count or a "since": the loser re-reads and
  * merges. Every request goes through storageCall: the engine's bounded retries, and a deadline —
  * the caller's budget (a sink's flush timeout, the timer's purge) or STORAGE_TIMEOUT_MS per request.
  */
@@ -13,6 +13,7 @@ import type { RunContext } from '../report/sink';
 import { tableClient, type StorageAccount } from '../storage/storage-account';
 import { defaultBudget, storageCall, type StorageBudget } from '../storage/storage-call';
 import {
+  DEFAULT_HISTORY_DAYS,
   HISTORY_TABLE,
   LATEST_PARTITION,
   LATEST_TABLE,
@@ -26,7 +27,6 @@ import {
   type HistoryRow,
   type LatestRow,
 } from './mailbox-state';
-import { uptime, UPTIME_COLUMNS, type Uptime } from './uptime';
 
 // Required on first use, so `validate`, `schema` and a config error never load it (issue 9).
 const tables = () => require('@azure/data-tables') as typeof DataTables;
@@ -50,14 +50,19 @@ export interface MailboxRef {
 export class StateStore {
   private ready: Promise<void> | undefined;
 
+  /**
+   * @param historyDays HISTORY_DAYS: the days of uptime tally each write keeps (older buckets are
+   * dropped as the row is rewritten), as the purge keeps that many days of history.
+   */
   constructor(
     readonly latest: TableClient,
     readonly history: TableClient,
+    readonly historyDays = DEFAULT_HISTORY_DAYS,
   ) {}
 
-  static fromAccount(account: StorageAccount, names = { latest: LATEST_TABLE, history: HISTORY_TABLE }): StateStore {
+  static fromAccount(account: StorageAccount, names = { latest: LATEST_TABLE, history: HISTORY_TABLE }, historyDays = DEFAULT_HISTORY_DAYS): StateStore {
     // The SDK does not retry: storageCall does, within the caller's deadline.
-    return new StateStore(tableClient(account, names.latest, 0), tableClient(account, names.history, 0));
+    return new StateStore(tableClient(account, names.latest, 0), tableClient(account, names.history, 0), historyDays);
   }
 
   /** Creates both tables once per instance (createTable is a no-op when they exist). */
@@ -82,7 +87,7 @@ export class StateStore {
       [...byMailbox].map(([mailbox, own]) =>
         limit(async () => {
           own.sort((a, b) => a.checkedAt.localeCompare(b.checkedAt));
-          await this.update(mailbox, (previous) => own.reduce<LatestRow | undefined>((row, result) => latestRow(result, run, row), previous)!, budget);
+          await this.update(mailbox, (previous) => own.reduce<LatestRow | undefined>((row, result) => latestRow(result, run, row, this.historyDays), previous)!, budget);
           for (const result of own) await call(budget, (o) => this.history.upsertEntity<HistoryRow>(historyRow(result, run), 'Replace', o));
         }),
       ),
@@ -96,8 +101,8 @@ export class StateStore {
     await Promise.all(
       mailboxes.map((mailbox) =>
         limit(async () => {
-          await this.update(mailbox.id, (previous) => notCheckedRow(mailbox, reason, at, run, previous));
-          // In the history too, so the uptime can say it left this run out rather than not know of it.
+          await this.update(mailbox.id, (previous) => notCheckedRow(mailbox, reason, at, run, previous, this.historyDays));
+          // In the history too, so the history says what the tally counted as not checked.
           await call(undefined, (o) => this.history.upsertEntity<HistoryRow>(notCheckedHistoryRow(mailbox.id, reason, at, run), 'Replace', o));
         }),
       ),
@@ -129,20 +134,6 @@ export class StateStore {
       for await (const entity of this.history.listEntities<HistoryRow>({ queryOptions: { filter, ...(select ? { select } : {}) }, ...o })) rows.push(entity);
       return rows;
     });
-  }
-
-  /**
-   * Each mailbox's uptime (uptime.ts) from its history of the last `historyDays` days: one range
-   * query per mailbox reading four columns, PARALLEL at a time, all within the budget.
-   */
-  async uptimeOf(mailboxes: string[], historyDays: number, now = new Date(), budget?: StorageBudget): Promise<Map<string, Uptime>> {
-    await this.ensureTables(budget);
-    const since = new Date(now.getTime() - historyDays * 24 * 3600_000);
-    const limit = pLimit(PARALLEL);
-    const entries = await Promise.all(
-      mailboxes.map((mailbox) => limit(async () => [mailbox, uptime(await this.historyOf(mailbox, since, budget, [...UPTIME_COLUMNS]), now, historyDays)] as const)),
-    );
-    return new Map(entries);
   }
 
   /**

@@ -8,6 +8,7 @@ import type { CheckResult, RunReport } from '../contract/result';
 import { buildReport } from '../run/report';
 import { storedResult, type LatestRow } from './mailbox-state';
 import { UPTIME_DEFINITION, type Uptime } from './uptime';
+import type { MailboxUptime } from './uptime-tally';
 
 export interface NotChecked {
   mailbox: string;
@@ -24,17 +25,25 @@ export interface StoredReport extends RunReport {
   notChecked: NotChecked[];
   /**
    * Per mailbox id, its uptime over 24 hours, 7 days and the history kept (issue 20), with what
-   * each figure counted and the span it covers; absent when the history could not be read.
+   * each figure counted and the span it covers; absent when HISTORY_DAYS is not valid. A mailbox
+   * whose stored tally cannot be read is in `unreadable` (with why) instead of `mailboxes`;
+   * `unreadable` is present only when there is one.
    */
-  uptime?: { definition: string; mailboxes: Record<string, Uptime> };
-  /** Why `uptime` is absent (the history could not be read in time). */
+  uptime?: { definition: string; mailboxes: Record<string, Uptime>; unreadable?: Record<string, string> };
+  /** Why `uptime` is absent. */
   uptimeProblem?: string;
 }
 
 /** The report with the uptime figures added (or why there are none). */
-export function withUptime(report: StoredReport, uptime: Map<string, Uptime> | Error): StoredReport {
+export function withUptime(report: StoredReport, uptime: Map<string, MailboxUptime> | Error): StoredReport {
   if (uptime instanceof Error) return { ...report, uptimeProblem: uptime.message };
-  return { ...report, uptime: { definition: UPTIME_DEFINITION, mailboxes: Object.fromEntries(uptime) } };
+  const mailboxes: Record<string, Uptime> = {};
+  const unreadable: Record<string, string> = {};
+  for (const [id, figures] of uptime) {
+    if ('unreadable' in figures) unreadable[id] = figures.unreadable;
+    else mailboxes[id] = figures;
+  }
+  return { ...report, uptime: { definition: UPTIME_DEFINITION, mailboxes, ...(Object.keys(unreadable).length ? { unreadable } : {}) } };
 }
 
 export function storedReport(mailboxes: { id: string; address: string; app: string }[], rows: LatestRow[], now = new Date()): StoredReport {

@@ -1,20 +1,21 @@
 /**
- * The uptime as the HTTP handlers read it: within a budget of its own, so a slow history never
- * holds up the status page or `?source=stored` — they answer without figures and say why.
+ * The uptime as the HTTP handlers show it: from the latest rows they list anyway (each holds its
+ * mailbox's tally, uptime-tally.ts), so it costs no Table read of its own and does not grow with
+ * check frequency or history length. One mailbox's bad tally is that mailbox's "uptime
+ * unreadable"; only a bad HISTORY_DAYS costs every figure, said once instead.
  */
 import { fanoutSettings } from '../fanout/fanout-settings';
-import type { StateStore } from './state-store';
-import type { Uptime } from './uptime';
+import type { LatestRow } from './mailbox-state';
+import { uptimeOfStored, type MailboxUptime } from './uptime-tally';
 
-/** The history reads of one page view or stored report are over by then. */
-export const UPTIME_READ_MS = 15_000;
-
-export async function readUptime(store: StateStore, mailboxes: string[], env: NodeJS.ProcessEnv, now = new Date()): Promise<Map<string, Uptime> | Error> {
+export function uptimeOfRows(mailboxes: string[], rows: LatestRow[], env: NodeJS.ProcessEnv, now = new Date()): Map<string, MailboxUptime> | Error {
+  let historyDays: number;
   try {
-    const historyDays = fanoutSettings(env).historyDays;
-    return await store.uptimeOf(mailboxes, historyDays, now, { deadlineAt: performance.now() + UPTIME_READ_MS });
+    historyDays = fanoutSettings(env).historyDays;
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return new Error(`the history could not be read from Table Storage: ${message.length > 300 ? `${message.slice(0, 300)}…` : message}`);
+    return new Error(`the kept history's length is not valid: ${error instanceof Error ? error.message : String(error)}`);
   }
+  const tallies = new Map(rows.map((row) => [row.mailbox, row.tally]));
+  // A mailbox without a row (never checked) gets figures over nothing: "no checks", not absent.
+  return new Map(mailboxes.map((id) => [id, uptimeOfStored(tallies.get(id) ?? '', now, historyDays)]));
 }

@@ -1,31 +1,28 @@
 /**
- * Uptime per mailbox from its history rows (issue 20). Pure: rows and clock passed in.
+ * Uptime per mailbox (issue 20): its definition and figures. Counted by the running tally kept in
+ * each mailbox's latest row (uptime-tally.ts); the history rows carry the same fields, and the
+ * tests check the tally against them.
  *
  *   uptime = checks that were ok or degraded ÷ checks made
  *
  * Left out of both: runs that did not check the mailbox (status `not-checked`: its batch was
  * dead-lettered; or failed in phase `run`: the run's deadline came before its turn) — they say
- * nothing about the mailbox — and checks made in a maintenance window. Three windows: the last
- * 24 hours, the last 7 days, and the history kept (HISTORY_DAYS). When the history kept does not
- * reach back to a window's start (a new mailbox, a short HISTORY_DAYS) the figure says which span
- * it covers instead of pretending to be the whole window.
+ * nothing about the mailbox — and checks made in a maintenance window. Three windows: 24 hours,
+ * 7 days, and the history kept (HISTORY_DAYS). When the tally does not reach back to a window's
+ * start (a new mailbox, a row from before the tally, a short HISTORY_DAYS) the figure says which
+ * span it covers instead of pretending to be the whole window.
  */
-import type { HistoryRow } from './mailbox-state';
-
-/** The columns the figures read: the uptime query selects only these. */
-export const UPTIME_COLUMNS = ['status', 'phase', 'checkedAt', 'maintenance'] as const satisfies readonly (keyof HistoryRow)[];
-
 export const UPTIME_DEFINITION =
   'checks that were ok or degraded ÷ checks made; runs that did not check the mailbox (not checked: a dead-lettered batch, or the run\'s deadline came first) and checks in maintenance windows are left out';
 
 export interface UptimeFigure {
   /** The window asked for, in hours. */
   windowHours: number;
-  /** The oldest history row inside the window (ISO), null when there is none. */
+  /** Where the span counted begins (ISO): the window's first bucket, or the tally's start when later; null with nothing counted. */
   from: string | null;
   /** Hours from `from` to now: the span the figure covers (0 without rows). */
   coveredHours: number;
-  /** False when the history kept does not reach back to the window's start: read `coveredHours`. */
+  /** False when the tally does not reach back to the window's start: read `coveredHours`. */
   complete: boolean;
   /** Checks counted (the divisor). */
   checks: number;
@@ -45,52 +42,8 @@ export interface Uptime {
   kept: UptimeFigure;
 }
 
-type UptimeRow = Pick<HistoryRow, (typeof UPTIME_COLUMNS)[number]>;
-
-const HOUR = 3600_000;
-
 /** Not a check of the mailbox: its run never reached it. */
-export const notChecked = (row: Pick<HistoryRow, 'status' | 'phase'>) => row.status === 'not-checked' || (row.status === 'failed' && row.phase === 'run');
-
-function figure(rows: UptimeRow[], now: number, windowHours: number): UptimeFigure {
-  const start = now - windowHours * HOUR;
-  let oldest = Infinity;
-  let checks = 0;
-  let up = 0;
-  let skipped = 0;
-  let maintenance = 0;
-  for (const row of rows) {
-    const at = Date.parse(row.checkedAt);
-    // A row in the future (clock skew between instances) or unreadable counts nowhere.
-    if (!(at >= start && at <= now)) continue;
-    if (at < oldest) oldest = at;
-    if (notChecked(row)) skipped++;
-    else if (row.maintenance) maintenance++;
-    else {
-      checks++;
-      if (row.status === 'ok' || row.status === 'degraded') up++;
-    }
-  }
-  const from = Number.isFinite(oldest) ? oldest : undefined;
-  // Checks run every few minutes: a first row within max(1 h, 5% of the window) of its start is "from the start".
-  const slack = Math.max(HOUR, (windowHours * HOUR) / 20);
-  return {
-    windowHours,
-    from: from === undefined ? null : new Date(from).toISOString(),
-    coveredHours: from === undefined ? 0 : Math.round(((now - from) / HOUR) * 100) / 100,
-    complete: from !== undefined && from - start <= slack,
-    checks,
-    up,
-    notChecked: skipped,
-    maintenance,
-    percent: checks === 0 ? null : Math.round((up / checks) * 10_000) / 100,
-  };
-}
-
-export function uptime(rows: UptimeRow[], now: Date, historyDays: number): Uptime {
-  const at = now.getTime();
-  return { day: figure(rows, at, 24), week: figure(rows, at, 7 * 24), kept: figure(rows, at, historyDays * 24) };
-}
+export const notChecked = (row: { status: string; phase: string }) => row.status === 'not-checked' || (row.status === 'failed' && row.phase === 'run');
 
 /** "99.5%", or "99.5% over 3.2 d" when the history is shorter than the window, or "no checks". */
 export function describeFigure(f: UptimeFigure): string {

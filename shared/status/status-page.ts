@@ -13,7 +13,8 @@ import { createHash } from 'node:crypto';
 import { inert } from '../diagnosis/outside-text';
 import type { MaintenanceState } from '../contract/result';
 import { hourOf, secretDaysLeft, stripAt, STRIP_HOURS, type LatestRow, type StoredStatus } from '../state/mailbox-state';
-import { describeFigure, UPTIME_DEFINITION, type Uptime, type UptimeFigure } from '../state/uptime';
+import { describeFigure, UPTIME_DEFINITION, type UptimeFigure } from '../state/uptime';
+import type { MailboxUptime } from '../state/uptime-tally';
 
 export interface PageMailbox {
   id: string;
@@ -32,9 +33,9 @@ export interface PageOptions {
   /** A last check older than this is flagged stale: the monitor may have stopped. */
   staleMinutes?: number;
   title?: string;
-  /** Uptime per mailbox id from the history (uptime.ts); without it the page has no uptime column. */
-  uptime?: Map<string, Uptime>;
-  /** Why the uptime could not be read (Storage slow or down): said once at the top instead. */
+  /** Uptime per mailbox id from the rows' tallies (uptime-read.ts); without it the page has no uptime column. */
+  uptime?: Map<string, MailboxUptime>;
+  /** Why there is no uptime at all (HISTORY_DAYS not valid): said once at the top instead. */
   uptimeProblem?: string;
 }
 
@@ -73,7 +74,7 @@ pre{white-space:pre-wrap;font-size:.85em;background:#f3f3f6;border-radius:4px;pa
 time,.t{font-size:.9em}.stale{color:var(--f);font-weight:600}
 .s{display:flex;height:14px;border:1px solid var(--b);border-radius:3px;overflow:hidden}
 .s i{height:100%}.s.o,.s .o{background:var(--o)}.s.d{background:#e0a100}.s.f{background:var(--f)}.s.n{background:#9a9aa6}.s.e{background:#ececf0}.s .d{background:#e0a100}.s .f{background:var(--f)}.s .n{background:#9a9aa6}.s .e{background:#ececf0}
-.k{font-size:.9em;text-align:right}.u{font-size:.85em;color:#33333b}.u strong{font-weight:600}
+.k{font-size:.9em;text-align:right}.u{font-size:.85em;color:#33333b}.u strong{font-weight:600}.u.unr{color:var(--f)}
 .mw{grid-column:1/-1;font-size:.92em;background:#eef2fb;border-radius:4px;padding:4px 6px}li.maint{border-left-color:#3b5bab}.k.w{color:var(--f);font-weight:600}
 table{border-collapse:collapse;background:#fff;width:100%}td,th{border:1px solid var(--b);padding:4px 8px;text-align:left;font-size:.92em}
 #f{margin:8px 0}#f input{font:inherit;padding:6px;width:min(420px,100%)}
@@ -115,10 +116,12 @@ function strip(row: LatestRow | undefined, nowHour: number): string {
 const utcTime = (iso: string) => `<time datetime="${esc(iso)}">${esc(iso.replace('T', ' ').slice(0, 16))} UTC</time>`;
 
 /** The three figures beside the strip; a figure over a shorter span than its window says so. */
-function uptimeCell(uptime: Uptime | undefined, enabled: boolean): string {
+function uptimeCell(uptime: MailboxUptime | undefined, enabled: boolean): string {
   if (!enabled) return '';
   // Not read for this row (a mailbox no longer configured): the cell stays, empty, so the grid holds.
   if (!uptime) return '<p class=u>';
+  // A stored tally this code cannot read: this mailbox's figures only, the rest of the page stands.
+  if ('unreadable' in uptime) return `<p class="u unr">${esc(uptime.unreadable)}`;
   const one = (label: string, f: UptimeFigure) => `${label} <strong>${esc(describeFigure(f))}</strong>`;
   const keptDays = Math.round(uptime.kept.windowHours / 24);
   const parts = [one('24 h', uptime.day), one('7 d', uptime.week)];
@@ -139,7 +142,7 @@ function secretCell(row: LatestRow | undefined, nowMs: number, warnDays: number)
  * One mailbox. HTML lets `</p>` and `</li>` be omitted: at 1,000 rows that is a tenth of the
  * page. A remedy identical to one already shown (an app-wide cause) links to it instead.
  */
-type ItemOptions = { secretExpiryDays: number; staleMinutes: number; uptime?: Map<string, Uptime> };
+type ItemOptions = { secretExpiryDays: number; staleMinutes: number; uptime?: Map<string, MailboxUptime> };
 
 function item(mailbox: PageMailbox, row: LatestRow | undefined, shown: Shown, nowMs: number, options: ItemOptions, remedies: Map<string, string>): string {
   const anchor = `m-${encodeURIComponent(mailbox.id)}`;
@@ -235,7 +238,7 @@ export function renderStatusPage(mailboxes: PageMailbox[], storedRows: LatestRow
     '<meta name="viewport" content="width=device-width,initial-scale=1"><meta name="referrer" content="no-referrer">',
     `<title>${title}</title><style>${STYLE}</style></head><body>`,
     `<h1>${title}</h1><p class="t">${mailboxes.length} mailboxes · generated <time datetime="${now.toISOString()}">${now.toISOString().replace('T', ' ').slice(0, 16)} UTC</time>${stale ? ` · <span class="stale">${stale} not checked for over ${opts.staleMinutes} min</span>` : ''}${inMaintenance ? ` · ${inMaintenance} in maintenance` : ''}</p>`,
-    options.uptime ? `<p class="t" id="uptime-def">Uptime: ${esc(UPTIME_DEFINITION)}. A figure over a shorter span than its window (the history kept is shorter) says so.</p>` : '',
+    options.uptime ? `<p class="t" id="uptime-def">Uptime: ${esc(UPTIME_DEFINITION)}. 24 h is the current UTC hour and the 24 before it, 7 d the current UTC day and the 7 before it; a figure over a shorter span than its window (counted only since then) says so.</p>` : '',
     options.uptimeProblem ? `<p class="t stale" id="uptime-def">Uptime unavailable: ${esc(options.uptimeProblem)}</p>` : '',
     `<div class="sum">${summary}</div>`,
     '<div id="f" hidden><input id="q" type="search" placeholder="Filter: id, address, app, code…" aria-label="Filter mailboxes"></div>',

@@ -1,8 +1,9 @@
 /**
- * Uptime per mailbox (issue 20) from history rows that real runs wrote: the engine checks the
- * simulated tenant, the state sink records each run in the real Azurite, a dead batch is marked not
- * checked as the poison function does; then the figures are read back from the store, served by
- * `?source=stored` and shown on the status page in Debian's Chromium (playwright-core).
+ * Uptime per mailbox (issue 20) from the tallies real runs wrote: the engine checks the simulated
+ * tenant, the state sink records each run in the real Azurite, a dead batch is marked not checked
+ * as the poison function does; then the figures are made from the latest rows, checked against
+ * the history rows the same runs wrote, served by `?source=stored` and shown on the status page
+ * in Debian's Chromium (playwright-core).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,10 +18,11 @@ import { StateSink } from '../../shared/report/state-sink';
 import type { RunContext } from '../../shared/report/sink';
 import { planRun } from '../../shared/run/plan';
 import { StateStore } from '../../shared/state/state-store';
-import { uptime, UPTIME_COLUMNS, type Uptime } from '../../shared/state/uptime';
+import type { Uptime } from '../../shared/state/uptime';
+import { uptimeOfRows } from '../../shared/state/uptime-read';
+import { addToTally, uptimeOfTally, type Tally } from '../../shared/state/uptime-tally';
+import { historyCounts } from '../state/history-uptime';
 import { storageAccount } from '../../shared/storage/storage-account';
-import { renderStatusPage } from '../../shared/status/status-page';
-import { readUptime, UPTIME_READ_MS } from '../../shared/state/uptime-read';
 import type { SimTenant } from '../../sim/tenant';
 import { runAgainst, startTenant } from '../e2e/sim-harness';
 import { entraConfig, entraScenario, MONITOR, TENANT } from '../entra/entra-fixture';
@@ -112,25 +114,38 @@ describe('uptime from the history real runs wrote', () => {
     ]);
   });
 
-  it('exact figures: hr 2 of 3 counted checks up (66.67%), the not-checked run and the maintenance check left out; invoices 4 of 4', async () => {
-    const figures = await store.uptimeOf(['hr', 'invoices', 'archive', 'newbox'], 7);
+  it('exact figures from the tallies: hr 2 of 3 counted checks up (66.67%), the not-checked run and the maintenance check left out; invoices 4 of 4', async () => {
+    const figures = uptimeOfRows(['hr', 'invoices', 'archive', 'newbox'], await store.list(), { HISTORY_DAYS: '7' }) as Map<string, Uptime>;
     for (const window of ['day', 'week', 'kept'] as const) {
       expect(figures.get('hr')![window]).toMatchObject({ checks: 3, up: 2, notChecked: 1, maintenance: 1, percent: 66.67 });
       expect(figures.get('invoices')![window]).toMatchObject({ checks: 4, up: 4, notChecked: 0, maintenance: 0, percent: 100 });
     }
     expect(figures.get('newbox')!.day).toMatchObject({ checks: 0, percent: null, from: null, complete: false });
-    // A history of a few seconds does not pretend to cover 24 hours: it says how little it covers.
-    expect(figures.get('hr')!.day).toMatchObject({ windowHours: 24, complete: false });
+    // A tally of a few seconds does not pretend to cover 24 hours: it says how little it covers, from run A.
+    const runA = (await store.historyOf('hr', new Date(Date.now() - 3600_000))).at(-1)!.checkedAt;
+    expect(figures.get('hr')!.day).toMatchObject({ windowHours: 24, complete: false, from: runA });
     expect(figures.get('hr')!.day.coveredHours).toBeLessThan(0.5);
-    expect(Date.parse(figures.get('hr')!.day.from!)).toBeGreaterThan(Date.now() - 10 * 60_000);
+  });
+
+  it('the tallies equal the history rows the same runs wrote, over the span each figure covers', async () => {
+    const now = new Date();
+    const figures = uptimeOfRows(['hr', 'invoices', 'archive'], await store.list(), { HISTORY_DAYS: '7' }, now) as Map<string, Uptime>;
+    for (const id of ['hr', 'invoices', 'archive']) {
+      const history = await store.historyOf(id, new Date(now.getTime() - 8 * 24 * 3600_000));
+      for (const f of Object.values(figures.get(id)!)) {
+        const { checks, up, notChecked, maintenance, percent } = f;
+        expect(historyCounts(history, new Date(f.from!), now)).toEqual({ checks, up, notChecked, maintenance, percent });
+      }
+    }
   });
 
   it('failing twins: counted as checks, the not-checked run or the maintenance check would pull hr to 50%', async () => {
-    const rows = await store.historyOf('hr', new Date(Date.now() - 3600_000), undefined, [...UPTIME_COLUMNS]);
-    const asFailed = rows.map((r) => (r.status === 'not-checked' ? { ...r, status: 'failed' as const } : r));
-    expect(uptime(asFailed, new Date(), 7).day).toMatchObject({ checks: 4, up: 2, percent: 50 });
-    const noWindow = rows.map((r) => ({ ...r, maintenance: '' }));
-    expect(uptime(noWindow, new Date(), 7).day).toMatchObject({ checks: 4, up: 2, percent: 50 });
+    // hr's history rows replayed into a tally, once with the dead batch as a failure, once without the window.
+    const rows = (await store.historyOf('hr', new Date(Date.now() - 3600_000))).reverse();
+    const replay = (edit: (r: (typeof rows)[number]) => (typeof rows)[number]) => rows.map(edit).reduce<Tally | undefined>((t, r) => addToTally(t, { ...r, at: r.checkedAt }, 7), undefined);
+    expect(uptimeOfTally(replay((r) => r), new Date(), 7).day).toMatchObject({ checks: 3, up: 2, percent: 66.67 });
+    expect(uptimeOfTally(replay((r) => (r.status === 'not-checked' ? { ...r, status: 'failed' } : r)), new Date(), 7).day).toMatchObject({ checks: 4, up: 2, percent: 50 });
+    expect(uptimeOfTally(replay((r) => ({ ...r, maintenance: '' })), new Date(), 7).day).toMatchObject({ checks: 4, up: 2, percent: 50 });
   });
 
   it('?source=stored carries the definition and each mailbox\'s figures with what they counted', async () => {
@@ -170,16 +185,41 @@ describe('uptime from the history real runs wrote', () => {
     await page.close();
   });
 
-  it('failing twin: with the history table unreachable, the page still renders and says the uptime is unavailable', async () => {
-    const account = storageAccount({ AzureWebJobsStorage: azurite.connectionString.replace(`:${azurite.tablePort}/`, ':1/') });
-    const broken = new StateStore(store.latest, StateStore.fromAccount(account).history);
-    const started = performance.now();
-    const figures = await readUptime(broken, ['hr'], { HISTORY_DAYS: '7' });
-    expect(figures).toBeInstanceOf(Error);
-    expect(performance.now() - started).toBeLessThan(UPTIME_READ_MS + 1000);
-    const html = renderStatusPage([{ id: 'hr', address: 'hr@contoso.com', app: 'importer' }], await store.list(), { uptimeProblem: (figures as Error).message });
-    expect(html).toMatch(/Uptime unavailable: the history could not be read from Table Storage: /);
-    expect(html).not.toContain('class=u>');
-    expect(html).toContain('<b>hr</b>');
+  it('a malformed tally stored for archive: the page and ?source=stored still answer, archive says "uptime unreadable", the others keep their figures', async () => {
+    const row = (await store.get('archive'))!;
+    await store.latest.updateEntity({ partitionKey: row.partitionKey, rowKey: row.rowKey, tally: '1|oops' }, 'Merge');
+    try {
+      const page = await browser.newPage();
+      expect((await page.goto(`${base}/api/status`))!.status()).toBe(200);
+      const archive = page.locator('li', { has: page.locator('b', { hasText: /^archive$/ }) });
+      expect(await archive.locator('.u').textContent()).toBe('uptime unreadable: its uptime tally is not in a format this version reads');
+      expect(await archive.getAttribute('class')).toContain('ok');
+      const hr = page.locator('li', { has: page.locator('b', { hasText: /^hr$/ }) });
+      expect(await hr.locator('.u').textContent()).toMatch(/^24 h 66\.67% over/);
+      await page.close();
+      const body = (await (await fetch(`${base}/api/check?source=stored`)).json()) as { status: string; uptime: { mailboxes: Record<string, Uptime>; unreadable?: Record<string, string> } };
+      expect(body.uptime.unreadable).toEqual({ archive: 'uptime unreadable: its uptime tally is not in a format this version reads' });
+      expect(Object.keys(body.uptime.mailboxes).sort()).toEqual(['hr', 'invoices']);
+    } finally {
+      await store.latest.updateEntity({ partitionKey: row.partitionKey, rowKey: row.rowKey, tally: row.tally }, 'Merge');
+    }
+    // Its twin: with the tally back, archive has figures and no `unreadable` key.
+    const body = (await (await fetch(`${base}/api/check?source=stored`)).json()) as { uptime: { mailboxes: Record<string, Uptime>; unreadable?: unknown } };
+    expect(body.uptime).not.toHaveProperty('unreadable');
+    expect(body.uptime.mailboxes.archive!.day).toMatchObject({ checks: 4, up: 4 });
+  });
+
+  it('a HISTORY_DAYS that is not valid costs the figures, said once at the top, never the page', async () => {
+    process.env.HISTORY_DAYS = '0';
+    try {
+      const page = await browser.newPage();
+      expect((await page.goto(`${base}/api/status`))!.status()).toBe(200);
+      expect(await page.locator('#uptime-def').textContent()).toBe('Uptime unavailable: the kept history\'s length is not valid: HISTORY_DAYS: "0" must be a whole number from 1 to 366');
+      expect(await page.locator('.u').count()).toBe(0);
+      expect(await page.locator('b', { hasText: /^hr$/ }).count()).toBe(1);
+      await page.close();
+    } finally {
+      process.env.HISTORY_DAYS = '30';
+    }
   });
 });
