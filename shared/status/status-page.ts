@@ -74,7 +74,7 @@ pre{white-space:pre-wrap;font-size:.85em;background:#f3f3f6;border-radius:4px;pa
 time,.t{font-size:.9em}.stale{color:var(--f);font-weight:600}
 .s{display:flex;height:14px;border:1px solid var(--b);border-radius:3px;overflow:hidden}
 .s i{height:100%}.s.o,.s .o{background:var(--o)}.s.d{background:#e0a100}.s.f{background:var(--f)}.s.n{background:#9a9aa6}.s.e{background:#ececf0}.s .d{background:#e0a100}.s .f{background:var(--f)}.s .n{background:#9a9aa6}.s .e{background:#ececf0}
-.k{font-size:.9em;text-align:right}.u{font-size:.85em;color:#33333b}.u strong{font-weight:600}.u.unr{color:var(--f)}
+.k{font-size:.9em;text-align:right}.u{font-size:.85em;color:#33333b}.u strong{font-weight:600}.u span{white-space:nowrap}.u.unr{color:var(--f)}
 .mw{grid-column:1/-1;font-size:.92em;background:#eef2fb;border-radius:4px;padding:4px 6px}li.maint{border-left-color:#3b5bab}.k.w{color:var(--f);font-weight:600}
 table{border-collapse:collapse;background:#fff;width:100%}td,th{border:1px solid var(--b);padding:4px 8px;text-align:left;font-size:.92em}
 #f{margin:8px 0}#f input{font:inherit;padding:6px;width:min(420px,100%)}
@@ -122,13 +122,15 @@ function uptimeCell(uptime: MailboxUptime | undefined, enabled: boolean): string
   if (!uptime) return '<p class=u>';
   // A stored tally this code cannot read: this mailbox's figures only, the rest of the page stands.
   if ('unreadable' in uptime) return `<p class="u unr">${esc(uptime.unreadable)}`;
+  // Each figure is kept on one line (the cell wraps only between figures, never inside "over 23 h").
   const one = (label: string, f: UptimeFigure) => `${label} <strong>${esc(describeFigure(f))}</strong>`;
   const keptDays = Math.round(uptime.kept.windowHours / 24);
   const parts = [one('24 h', uptime.day), one('7 d', uptime.week)];
   // With HISTORY_DAYS = 7 the kept history is the 7-day figure: not shown twice.
   if (keptDays !== 7) parts.push(one(`${keptDays} d kept`, uptime.kept));
   // The counts behind each figure are in `?source=stored`: the page stays small at 1,000 rows.
-  return `<p class=u>${parts.join(' · ')}`;
+  // The separator starts the next figure's chunk, so a wrapped line never starts or ends with it alone.
+  return `<p class=u>${parts.map((p, i) => `<span>${i ? '· ' : ''}${p}</span>`).join(' ')}`;
 }
 
 function secretCell(row: LatestRow | undefined, nowMs: number, warnDays: number): string {
