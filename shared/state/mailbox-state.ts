@@ -93,8 +93,17 @@ export function encodeKey(id: string): string {
   return encodeURIComponent(id).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
+/**
+ * A row key decoded, or as it is when it is not one this code wrote (a lone `%` makes
+ * decodeURIComponent throw): a row written by hand or by another tool is shown by its raw key,
+ * and never fails the listing it is in.
+ */
 export function decodeKey(key: string): string {
-  return decodeURIComponent(key);
+  try {
+    return decodeURIComponent(key);
+  } catch {
+    return key;
+  }
 }
 
 /** Newest first in RowKey order: the time inverted, fixed width (until the year 2286). */
@@ -321,14 +330,6 @@ export function secretDaysLeft(row: Pick<LatestRow, 'secretExpiresOn'>, now = Da
   return Math.floor((Date.parse(row.secretExpiresOn) - now) / DAY_MS);
 }
 
-/** A row key decoded, or as it is when it is not one this code wrote (a lone % would throw). */
-function keyText(key: string): string {
-  try {
-    return decodeKey(key);
-  } catch {
-    return key;
-  }
-}
 
 /**
  * Reads an entity back as a row: missing properties (older rows) get their empty defaults, a
@@ -349,7 +350,7 @@ function readRow(entity: Record<string, unknown>): LatestRow {
   return {
     partitionKey: text('partitionKey'),
     rowKey: text('rowKey'),
-    mailbox: text('mailbox') || keyText(text('rowKey')),
+    mailbox: text('mailbox') || decodeKey(text('rowKey')),
     address: text('address'),
     app: text('app'),
     status: (text('status') || 'not-checked') as StoredStatus,

@@ -28,6 +28,12 @@ describe('keys', () => {
     expect(encodeKey('invoices.eu-1_x')).toBe('invoices.eu-1_x');
   });
 
+  it('a key this code did not write (a lone %) decodes to itself instead of throwing', () => {
+    expect(() => decodeURIComponent('hook%zz')).toThrow(URIError); // the twin: what decodeKey guards
+    expect(decodeKey('hook%zz')).toBe('hook%zz');
+    expect(decodeKey('100%')).toBe('100%');
+  });
+
   it('orders history newest first, and the cutoff key separates older rows from newer', () => {
     const older = historyRowKey(at(0), 'run-a');
     const newer = historyRowKey(at(5), 'run-b');
