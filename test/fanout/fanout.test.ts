@@ -9,9 +9,11 @@ import type { QueueClient } from '@azure/storage-queue';
 import { checkBatch } from '../../functions/check-batch';
 import { checkBatchPoison } from '../../functions/check-batch-poison';
 import { checkTimer } from '../../functions/check-timer';
+import type { CheckResult } from '../../shared/contract/result';
 import { parseBatch, type BatchMessage } from '../../shared/fanout/batch-message';
 import { CHECK_QUEUE, POISON_QUEUE } from '../../shared/fanout/fanout-settings';
 import { StateStore } from '../../shared/state/state-store';
+import { parseTally } from '../../shared/state/uptime-tally';
 import { queueClient, storageAccount } from '../../shared/storage/storage-account';
 import { resetTokenClients } from '../../shared/token/token-provider';
 import type { SimTenant } from '../../sim/tenant';
@@ -177,6 +179,32 @@ describe('fan-out over the Storage queue', () => {
     // Each keeps its last real result and says why it was not checked.
     expect(marked.every((r) => r.checkedAt !== '' && r.notCheckedReason.includes(doomed.runId) && r.address.endsWith('@fleet.example'))).toBe(true);
     expect(rows.filter((r) => r.app === appId(0) || (r.app === appId(1) && !doomed.mailboxes.includes(r.mailbox))).every((r) => r.runId === doomed.runId && r.status !== 'not-checked')).toBe(true);
+  });
+
+  it('a maintenance window on an app reaches the queue batches: its results carry the window and their tally counts them as maintenance; the other app is untouched (issue 20)', async () => {
+    useSmallFleet(2, 100);
+    const config = JSON.parse(process.env.MAILBOX_HEALTH_CONFIG!) as { apps: { id: string; maintenance?: unknown }[] };
+    const now = Date.now();
+    config.apps[0]!.maintenance = [{ start: new Date(now - 3600_000).toISOString().replace(/\.\d+Z$/, 'Z'), end: new Date(now + 3600_000).toISOString().replace(/\.\d+Z$/, 'Z'), reason: 'import server upgrade CHG-42' }];
+    process.env.MAILBOX_HEALTH_CONFIG = JSON.stringify(config);
+    await checkTimer(timer, context().context);
+    const messages = await peekAll(queue);
+    expect(messages.map((m) => m.app).sort()).toEqual([appId(0), appId(0), appId(0), appId(1), appId(1)]);
+    const driver = new QueueDriver(queue, poison, checkBatch);
+    await driver.drain();
+    expect(driver.log).toMatchObject({ failures: 0, poisoned: 0, invocations: messages.length });
+    const runId = messages[0]!.runId;
+    const rows = (await store.list()).filter((r) => r.runId === runId);
+    const inWindow = rows.filter((r) => r.app === appId(0));
+    const outside = rows.filter((r) => r.app === appId(1));
+    expect([inWindow.length, outside.length]).toEqual([FLEET.sizes[0], FLEET.sizes[1]]);
+    expect(inWindow.every((r) => (JSON.parse(r.result) as CheckResult).maintenance?.reason === 'import server upgrade CHG-42')).toBe(true);
+    // The twin, in the same run: the other app's results carry no window.
+    expect(outside.every((r) => (JSON.parse(r.result) as CheckResult).maintenance === undefined)).toBe(true);
+    // The tally (what the uptime figures are made of) counted the window's checks as maintenance, not as checks.
+    const lastDay = (row: (typeof rows)[number]) => { const t = parseTally(row.tally ?? ''); return t instanceof Error || !t ? undefined : t.days.at(-1); };
+    expect(inWindow.every((r) => (lastDay(r)?.maintenance ?? 0) >= 1)).toBe(true);
+    expect(outside.every((r) => lastDay(r)?.maintenance === 0)).toBe(true);
   });
 
   it('a batch planned from an older config checks the ids that still exist and logs the rest', async () => {
