@@ -15,6 +15,7 @@ import type { MaintenanceState } from '../contract/result';
 import { hourOf, secretDaysLeft, stripAt, STRIP_HOURS, type LatestRow, type StoredStatus } from '../state/mailbox-state';
 import { describeFigure, UPTIME_DEFINITION, type UptimeFigure } from '../state/uptime';
 import type { MailboxUptime } from '../state/uptime-tally';
+import { pageIncidents, type PageIncident } from './page-incidents';
 
 export interface PageMailbox {
   id: string;
@@ -75,7 +76,7 @@ time,.t{font-size:.9em}.stale{color:var(--f);font-weight:600}
 .s{display:flex;height:14px;border:1px solid var(--b);border-radius:3px;overflow:hidden}
 .s i{height:100%}.s.o,.s .o{background:var(--o)}.s.d{background:#e0a100}.s.f{background:var(--f)}.s.n{background:#9a9aa6}.s.e{background:#ececf0}.s .d{background:#e0a100}.s .f{background:var(--f)}.s .n{background:#9a9aa6}.s .e{background:#ececf0}
 .k{font-size:.9em;text-align:right}.u{font-size:.85em;color:#33333b}.u strong{font-weight:600}.u span{white-space:nowrap}.u.unr{color:var(--f)}
-.mw{grid-column:1/-1;font-size:.92em;background:#eef2fb;border-radius:4px;padding:4px 6px}li.maint{border-left-color:#3b5bab}.k.w{color:var(--f);font-weight:600}
+.inc{background:#fdf0ef;border-left:4px solid var(--f);border-radius:4px;padding:6px 8px}.mw{grid-column:1/-1;font-size:.92em;background:#eef2fb;border-radius:4px;padding:4px 6px}li.maint{border-left-color:#3b5bab}.k.w{color:var(--f);font-weight:600}
 table{border-collapse:collapse;background:#fff;width:100%}td,th{border:1px solid var(--b);padding:4px 8px;text-align:left;font-size:.92em}
 #f{margin:8px 0}#f input{font:inherit;padding:6px;width:min(420px,100%)}
 @media (max-width:720px){li{grid-template-columns:1fr 1fr}.k{text-align:left}}
@@ -203,6 +204,13 @@ function secretsTable(mailboxes: PageMailbox[], rows: Map<string, LatestRow>, no
   return `<table><thead><tr><th>App<th>Secret expires in<th>Mailboxes</thead><tbody>${body}</tbody></table>`;
 }
 
+/** One line per Exchange Online incident the failures carry: wait for Microsoft, with the link. */
+function incidentLines(incidents: PageIncident[]): string {
+  return incidents
+    .map((i) => `<p class="inc" id="incident-${esc(i.incidentId)}">Microsoft reports an active ${esc(i.message)}. ${i.mailboxes} failing mailbox(es) here look like it: wait for Microsoft rather than changing the configuration${i.url ? ` — <a href="${esc(i.url)}" rel="noreferrer">the incident in the Microsoft 365 admin center</a>` : ' (see Service health in your Microsoft 365 admin center)'}.</p>`)
+    .join('');
+}
+
 export function renderStatusPage(mailboxes: PageMailbox[], storedRows: LatestRow[], options: PageOptions = {}): string {
   const now = options.now ?? new Date();
   const nowMs = now.getTime();
@@ -242,6 +250,7 @@ export function renderStatusPage(mailboxes: PageMailbox[], storedRows: LatestRow
     `<h1>${title}</h1><p class="t">${mailboxes.length} mailboxes · generated <time datetime="${now.toISOString()}">${now.toISOString().replace('T', ' ').slice(0, 16)} UTC</time>${stale ? ` · <span class="stale">${stale} not checked for over ${opts.staleMinutes} min</span>` : ''}${inMaintenance ? ` · ${inMaintenance} in maintenance` : ''}</p>`,
     options.uptime ? `<p class="t" id="uptime-def">Uptime: ${esc(UPTIME_DEFINITION)}. 24 h is the current UTC hour and the 24 before it, 7 d the current UTC day and the 7 before it; a figure over a shorter span than its window (counted only since then) says so.</p>` : '',
     options.uptimeProblem ? `<p class="t stale" id="uptime-def">Uptime unavailable: ${esc(options.uptimeProblem)}</p>` : '',
+    incidentLines(pageIncidents(storedRows.filter((row) => configured.has(row.mailbox)))),
     `<div class="sum">${summary}</div>`,
     '<div id="f" hidden><input id="q" type="search" placeholder="Filter: id, address, app, code…" aria-label="Filter mailboxes"></div>',
     sections,
