@@ -4,13 +4,12 @@
  * getting its token from the simulated Entra), over TLS verified against the test CA, while the
  * mailboxes are checked over IMAP.
  */
-import { ClientSecretCredential } from '@azure/identity';
 import { CLOUDS } from '../../shared/config/clouds';
 import type { Warning } from '../../shared/contract/result';
 import type { Scenario } from '../../sim/scenario';
 import type { SimTenant } from '../../sim/tenant';
 import { byId, runAgainst, startTenant } from '../e2e/sim-harness';
-import { entraConfig, entraScenario, IMPORTER, KEY_IDS, MONITOR, TENANT, DAY } from './entra-fixture';
+import { entraConfig, entraScenario, IMPORTER, KEY_IDS, MONITOR, monitorCredential, DAY } from './entra-fixture';
 
 let tenant: SimTenant;
 
@@ -21,16 +20,11 @@ afterAll(async () => {
   await tenant.stop();
 });
 
-/** A fresh monitor credential per run: its token carries the Graph roles the scenario has now. */
-function monitorCredential(): ClientSecretCredential {
-  return new ClientSecretCredential(TENANT, MONITOR.clientId, MONITOR.secret, { authorityHost: tenant.entra.url, disableInstanceDiscovery: true });
-}
-
 async function run(scenario: Scenario, extra: Parameters<typeof entraConfig>[1] = {}) {
   tenant.scenario = scenario;
   tenant.graph.stats.applicationReads.clear();
   tenant.graph.stats.throttled = 0;
-  return runAgainst(entraConfig(tenant, extra), { vaultCredential: monitorCredential() });
+  return runAgainst(entraConfig(tenant, extra), { vaultCredential: monitorCredential(tenant) });
 }
 
 const codes = (warnings: Warning[]) => warnings.map((w) => w.code).sort();
@@ -178,7 +172,7 @@ describe('the simulated Graph at the HTTP level', () => {
     const anonymous = await fetch(tenant.graph.url + path);
     expect(anonymous.status).toBe(401);
     expect(((await anonymous.json()) as { error: { code: string } }).error.code).toBe('InvalidAuthenticationToken');
-    const token = (await monitorCredential().getToken('https://graph.microsoft.com/.default'))!.token;
+    const token = (await monitorCredential(tenant).getToken('https://graph.microsoft.com/.default'))!.token;
     const ok = await fetch(tenant.graph.url + path, { headers: { authorization: `Bearer ${token}` } });
     const body = (await ok.json()) as Record<string, unknown> & { passwordCredentials: { hint: string; secretText: null }[] };
     expect(Object.keys(body).sort()).toEqual(['@odata.context', 'appId', 'passwordCredentials']);
@@ -189,7 +183,7 @@ describe('the simulated Graph at the HTTP level', () => {
   });
 
   test('a token for another resource (Key Vault) is refused with 401', async () => {
-    const token = (await monitorCredential().getToken('https://vault.azure.net/.default'))!.token;
+    const token = (await monitorCredential(tenant).getToken('https://vault.azure.net/.default'))!.token;
     const res = await fetch(`${tenant.graph.url}/v1.0/applications(appId='${IMPORTER.clientId}')`, { headers: { authorization: `Bearer ${token}` } });
     expect(res.status).toBe(401);
   });
@@ -206,7 +200,7 @@ describe("the cloud's Graph host", () => {
     tenant.graph.stats.requests = 0;
     const config = entraConfig(tenant);
     config.cloud = { authorityHost: tenant.entra.url, imapResource: 'https://outlook.office365.com' };
-    const { report } = await runAgainst(config, { vaultCredential: monitorCredential() });
+    const { report } = await runAgainst(config, { vaultCredential: monitorCredential(tenant) });
     expect(tenant.graph.stats.requests).toBe(0);
     expect(codes(byId(report).invoices!.warnings)).toEqual([]);
   });

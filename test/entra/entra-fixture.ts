@@ -3,6 +3,7 @@
  * three secrets on its registration (one in use, one newer, one older), the Graph endpoint of the
  * simulator as the cloud's Graph, and the monitor identity with Application.Read.All and Mail.Send.
  */
+import { ClientSecretCredential } from '@azure/identity';
 import type { ConfigInput } from '../../shared/config/schema';
 import type { Scenario, SimPasswordCredential } from '../../sim/scenario';
 import type { SimTenant } from '../../sim/tenant';
@@ -87,4 +88,9 @@ export function entraConfig(tenant: SimTenant, extra: Partial<ConfigInput> = {})
     ],
     ...extra,
   };
+}
+
+/** The monitor's own credential against the simulated Entra: fresh per call, so its token carries the Graph roles the scenario has now. */
+export function monitorCredential(tenant: SimTenant): ClientSecretCredential {
+  return new ClientSecretCredential(TENANT, MONITOR.clientId, MONITOR.secret, { authorityHost: tenant.entra.url, disableInstanceDiscovery: true });
 }

@@ -5,7 +5,6 @@
  * from the simulated Entra, TLS verified against the test CA), then marks those failures with the
  * active incident. Each case is paired with its twin.
  */
-import { ClientSecretCredential } from '@azure/identity';
 import type { CheckResult, Warning } from '../../shared/contract/result';
 import { parseConfig } from '../../shared/config/load';
 import { runTelemetry } from '../../shared/report/app-insights-telemetry';
@@ -15,7 +14,7 @@ import { planRun } from '../../shared/run/plan';
 import type { Scenario } from '../../sim/scenario';
 import type { SimTenant } from '../../sim/tenant';
 import { byId, runAgainst, startTenant } from '../e2e/sim-harness';
-import { entraConfig, MONITOR, TENANT } from './entra-fixture';
+import { entraConfig, MONITOR, monitorCredential } from './entra-fixture';
 import { ACTIVE, healthScenario, RESOLVED, SHAREPOINT } from './service-health-fixture';
 
 let tenant: SimTenant;
@@ -27,16 +26,12 @@ afterAll(async () => {
   await tenant.stop();
 });
 
-function monitorCredential(): ClientSecretCredential {
-  return new ClientSecretCredential(TENANT, MONITOR.clientId, MONITOR.secret, { authorityHost: tenant.entra.url, disableInstanceDiscovery: true });
-}
-
 async function run(scenario: Scenario, extra: Parameters<typeof entraConfig>[1] = {}) {
   tenant.scenario = scenario;
   tenant.graph.stats.serviceIssueReads = 0;
   tenant.graph.stats.serviceIssueFilters = [];
   const started = Date.now();
-  const { report } = await runAgainst(entraConfig(tenant, extra), { vaultCredential: monitorCredential() });
+  const { report } = await runAgainst(entraConfig(tenant, extra), { vaultCredential: monitorCredential(tenant) });
   return { report, results: byId(report), elapsedMs: Date.now() - started };
 }
 

@@ -5,17 +5,14 @@
  * test-artifacts/ (git-ignored).
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { join } from 'node:path';
-import { HttpRequest, InvocationContext } from '@azure/functions';
 import type { TableClient, TransactionAction } from '@azure/data-tables';
 import { chromium, type Browser } from 'playwright-core';
-import { checkHttp } from '../../functions/check-http';
-import { statusHttp } from '../../functions/status-http';
 import type { LatestRow } from '../../shared/state/mailbox-state';
 import { StateStore } from '../../shared/state/state-store';
 import { storageAccount } from '../../shared/storage/storage-account';
+import { serveHandlers } from './handlers-server';
 import { result, runContext } from '../state/results';
 import { startAzurite, type Azurite } from '../storage/azurite';
 import { pageFleet } from './page-fleet';
@@ -42,20 +39,6 @@ function config(mailboxes: { id: string; address: string }[]) {
   };
 }
 
-/** The handlers behind a plain Node server, each request turned into the HttpRequest the host builds. */
-async function serve(): Promise<void> {
-  server = createServer(async (req, res) => {
-    const url = `http://127.0.0.1${req.url}`;
-    const request = new HttpRequest({ method: 'GET', url, headers: req.headers as Record<string, string> });
-    const context = new InvocationContext({ invocationId: 'page', functionName: 'statusHttp', logHandler: () => undefined });
-    const response = new URL(url).pathname === '/api/status' ? await statusHttp(request, context) : await checkHttp(request, context);
-    res.writeHead(response.status ?? 200, response.headers as Record<string, string>);
-    res.end(response.body ?? JSON.stringify(response.jsonBody));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
 /** Seeds latest rows fast: 100 per transaction in their one partition (the product writes with ETags). */
 async function seed(table: TableClient, rows: LatestRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 100) {
@@ -76,7 +59,7 @@ beforeAll(async () => {
   [azurite, browser] = await Promise.all([startAzurite(), chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] })]);
   Object.assign(process.env, azurite.env);
   mkdirSync(ARTIFACTS, { recursive: true });
-  await serve();
+  ({ server, base } = await serveHandlers('page'));
 });
 
 afterAll(async () => {

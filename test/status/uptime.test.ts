@@ -5,13 +5,9 @@
  * the history rows the same runs wrote, served by `?source=stored` and shown on the status page
  * in Debian's Chromium (playwright-core).
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { ClientSecretCredential } from '@azure/identity';
-import { HttpRequest, InvocationContext } from '@azure/functions';
 import { chromium, type Browser } from 'playwright-core';
-import { checkHttp } from '../../functions/check-http';
-import { statusHttp } from '../../functions/status-http';
 import { parseConfig } from '../../shared/config/load';
 import type { ConfigInput } from '../../shared/config/schema';
 import { StateSink } from '../../shared/report/state-sink';
@@ -23,6 +19,7 @@ import { uptimeOfRows } from '../../shared/state/uptime-read';
 import { addToTally, uptimeOfTally, type Tally } from '../../shared/state/uptime-tally';
 import { historyCounts } from '../state/history-uptime';
 import { storageAccount } from '../../shared/storage/storage-account';
+import { serveHandlers } from './handlers-server';
 import type { SimTenant } from '../../sim/tenant';
 import { runAgainst, startTenant } from '../e2e/sim-harness';
 import { entraConfig, entraScenario, MONITOR, TENANT } from '../entra/entra-fixture';
@@ -60,19 +57,6 @@ async function recordedRun(runId: string, config: ConfigInput): Promise<void> {
   await new StateSink(store).report(report, planRun(parseConfig(config, 'test')), runContext(runId));
 }
 
-async function serve(): Promise<void> {
-  server = createServer(async (req, res) => {
-    const url = `http://127.0.0.1${req.url}`;
-    const request = new HttpRequest({ method: 'GET', url, headers: req.headers as Record<string, string> });
-    const context = new InvocationContext({ invocationId: 'uptime', functionName: 'statusHttp', logHandler: () => undefined });
-    const response = new URL(url).pathname === '/api/status' ? await statusHttp(request, context) : await checkHttp(request, context);
-    res.writeHead(response.status ?? 200, response.headers as Record<string, string>);
-    res.end(response.body ?? JSON.stringify(response.jsonBody));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
 beforeAll(async () => {
   [azurite, tenant, browser] = await Promise.all([startAzurite(), startTenant(scenario(false)), chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] })]);
   Object.assign(process.env, azurite.env);
@@ -91,7 +75,7 @@ beforeAll(async () => {
   // invoices has one planned in 3 hours.
   process.env.MAILBOX_HEALTH_CONFIG = JSON.stringify(withWindows(config, { archive: [-10, 50, 'archive re-index'], invoices: [180, 240, 'mail flow change'] }));
   process.env.HISTORY_DAYS = '30';
-  await serve();
+  ({ server, base } = await serveHandlers('uptime'));
 });
 
 afterAll(async () => {

@@ -5,6 +5,7 @@ import { ConfigError } from '../../shared/config/config-error';
 import { configJsonSchema } from '../../shared/config/json-schema';
 import { loadConfigFile, loadConfigFromSetting, parseConfig, parseConfigText } from '../../shared/config/load';
 import { planRun } from '../../shared/run/plan';
+import { problems } from './config-problems';
 
 const TENANT = '11111111-1111-1111-1111-111111111111';
 const CLIENT = '22222222-2222-2222-2222-222222222222';
@@ -17,16 +18,6 @@ const valid = () => ({
     { id: 'hr', address: 'hr@contoso.com', app: 'logicaldoc', folder: 'Scans' },
   ],
 });
-
-function problems(value: unknown): Record<string, string> {
-  try {
-    parseConfig(value, 'test.json');
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return Object.fromEntries((error as ConfigError).problems.map((p) => [p.path, p.message]));
-  }
-  throw new Error('expected the config to be rejected');
-}
 
 describe('config validation', () => {
   it('accepts the documented example and applies the defaults', () => {

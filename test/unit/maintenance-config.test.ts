@@ -2,11 +2,11 @@
  * Maintenance windows in the config (issue 20): good windows pass and reach the plan, bad ones are
  * refused with the field's JSON path and what is wrong; and when a window is in force.
  */
-import { ConfigError } from '../../shared/config/config-error';
 import { configJsonSchema } from '../../shared/config/json-schema';
 import { parseConfig } from '../../shared/config/load';
 import { activeMaintenance, nextMaintenance } from '../../shared/run/maintenance';
 import { planRun } from '../../shared/run/plan';
+import { problems } from './config-problems';
 
 const TENANT = '11111111-1111-1111-1111-111111111111';
 const CLIENT = '22222222-2222-2222-2222-222222222222';
@@ -19,16 +19,6 @@ const config = (mailboxWindows?: unknown, appWindows?: unknown) => ({
     { id: 'hr', address: 'hr@contoso.com', app: 'logicaldoc' },
   ],
 });
-
-function problems(value: unknown): Record<string, string> {
-  try {
-    parseConfig(value, 'test.json');
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return Object.fromEntries((error as ConfigError).problems.map((p) => [p.path, p.message]));
-  }
-  throw new Error('expected the config to be rejected');
-}
 
 const MB = '$.mailboxes[0].maintenance';
 
