@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { OUTSIDE_TEXT_CHARS, outsideText } from '../diagnosis/outside-text';
-import { GraphClient, GraphError, graphErrorOf } from './graph-client';
+import { GraphClient, GraphError, graphErrorOf, malformedAnswer } from './graph-client';
 
 export interface EntraSecret {
   keyId: string;
@@ -93,19 +93,11 @@ const graphApplication = z.object(
   { error: 'must be an application object' },
 );
 
-/** `passwordCredentials[1].endDateTime`: where in Graph's answer the first problem is. */
-export function fieldOf(path: readonly PropertyKey[]): string {
-  if (path.length === 0) return 'the answer';
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
-}
-
 /** Graph's 200 as the credentials, or the read's failure naming the field. */
 export function parseApplication(body: unknown, what: string): AppCredentialsRead {
   const parsed = graphApplication.safeParse(body);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const got = issue.path.length === 0 ? ` (${body === null ? 'null' : typeof body})` : '';
-    return { ok: false, reason: 'malformed', error: new GraphError(`${what}: Graph answered 200, but ${fieldOf(issue.path)} ${issue.message}${got}`, 200, 'MalformedAnswer') };
+    return { ok: false, reason: 'malformed', error: malformedAnswer(parsed.error, body, what) };
   }
   const app = parsed.data;
   return {

@@ -115,3 +115,19 @@ export function graphErrorOf(response: GraphResponse, what: string): GraphError 
   const message = outsideText(fields.message);
   return new GraphError(`${what}: Graph answered ${response.status} ${code}${message ? `: ${message}` : ''}`.trim(), response.status, code || `HTTP${response.status}`);
 }
+
+/** `passwordCredentials[1].endDateTime`: where in Graph's answer the first problem is. */
+export function fieldOf(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return 'the answer';
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
+}
+
+/**
+ * A 200 whose body is not what Microsoft's reference says (zod's first issue), as the read's
+ * failure naming the field — one wording for every Graph read (credentials, service health).
+ */
+export function malformedAnswer(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }, body: unknown, what: string): GraphError {
+  const issue = error.issues[0]!;
+  const got = issue.path.length === 0 ? ` (${body === null ? 'null' : typeof body})` : '';
+  return new GraphError(`${what}: Graph answered 200, but ${fieldOf(issue.path)} ${issue.message}${got}`, 200, 'MalformedAnswer');
+}

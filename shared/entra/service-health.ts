@@ -8,9 +8,8 @@
  */
 import { z } from 'zod';
 import { OUTSIDE_TEXT_CHARS, outsideText } from '../diagnosis/outside-text';
-import { fieldOf } from './app-credentials';
 import { isInterruption } from '../resilience/deadline';
-import { GraphClient, GraphError, graphErrorOf } from './graph-client';
+import { GraphClient, GraphError, graphErrorOf, malformedAnswer } from './graph-client';
 
 /** The service name Graph gives Exchange Online (its healthOverviews id is `Exchange`). */
 export const EXCHANGE_ONLINE_SERVICE = 'Exchange Online';
@@ -78,9 +77,7 @@ const issues = z.object(
 export function parseServiceIssues(body: unknown, what: string): ServiceHealthRead {
   const parsed = issues.safeParse(body);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const got = issue.path.length === 0 ? ` (${body === null ? 'null' : typeof body})` : '';
-    return { ok: false, reason: 'malformed', error: new GraphError(`${what}: Graph answered 200, but ${fieldOf(issue.path)} ${issue.message}${got}`, 200, 'MalformedAnswer') };
+    return { ok: false, reason: 'malformed', error: malformedAnswer(parsed.error, body, what) };
   }
   return {
     ok: true,
